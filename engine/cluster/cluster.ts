@@ -1,0 +1,232 @@
+import { KubelabError } from '../errors.js';
+import type { NodeInfo, NodeProvider } from '../docker/provider.js';
+import type { Logger } from '../log/logger.js';
+import { step, type Progress } from '../log/progress.js';
+import { nextFreeIndex, podCidrFor } from '../network/ipam.js';
+import { createCluster } from './create/create-cluster.js';
+import { DEFAULT_CLUSTER, validateClusterName, validateNodeCount } from './names.js';
+import { nodeSpec } from './node-spec.js';
+import { nodeReady, waitReady } from './readiness.js';
+import type { ClusterState } from './state.js';
+import { writePeers } from './wiring.js';
+
+/** A node with what `status` reports about it. */
+export interface NodeStatus extends NodeInfo {
+  podCIDR: string;
+  /** Nested runtime answers and network wired (false for stopped nodes). */
+  ready: boolean;
+}
+
+/** A cluster as `list` and `status` report it. */
+export interface ClusterStatus {
+  name: string;
+  /** running: every node ready; stopped: no node running; degraded: anything in between. */
+  state: 'running' | 'stopped' | 'degraded';
+  nodes: NodeStatus[];
+}
+
+/** Options of `start`. */
+export interface StartOptions {
+  name?: string;
+  /** Node count when the cluster is created (1 control plane + N-1 workers). */
+  nodes?: number;
+  /** How long to wait for the nodes to be ready, in ms. */
+  waitMs?: number;
+  /** Keep a failed creation's parts for inspection. */
+  retain?: boolean;
+  /** Fixed host port for the apiserver (random when absent). */
+  apiPort?: number;
+}
+
+/** What the lifecycle needs from its surroundings. */
+export interface ClusterDeps {
+  provider: NodeProvider;
+  state: ClusterState;
+  log: Logger;
+  /** Finds or builds the node image; returns its tag. */
+  nodeImage: (progress: Progress) => Promise<string>;
+  /** Checks run before a create (disk space, fixed ports). */
+  preflight: (opts: StartOptions) => Promise<void>;
+}
+
+const DEFAULT_WAIT_MS = 5 * 60_000;
+
+/** Host-side lifecycle of kubelab clusters: create/start, stop, delete, list, status, node add/delete. */
+export class Clusters {
+  constructor(private readonly deps: ClusterDeps) {}
+
+  /** Creates the cluster if it does not exist, else starts its nodes; resolves when every node is ready. */
+  async start(opts: StartOptions, progress: Progress): Promise<{ created: boolean; status: ClusterStatus }> {
+    const name = validateClusterName(opts.name ?? DEFAULT_CLUSTER);
+    const count = validateNodeCount(opts.nodes ?? 1);
+    const deadline = Date.now() + (opts.waitMs ?? DEFAULT_WAIT_MS);
+    const { provider, state, log } = this.deps;
+    await provider.ping();
+    await this.recover(progress);
+    const release = await state.lock(name, 'start');
+    try {
+      const existing = await provider.listNodes(name);
+      if (existing.length === 0) {
+        if ((await provider.listClusters()).includes(name)) {
+          throw new KubelabError(`cluster "${name}" is incomplete: it has no nodes left`, { hint: `remove it with \`kubelab delete ${name}\`, then start it again` });
+        }
+        await step(progress, 'Checking the host', () => this.deps.preflight(opts));
+        await createCluster(
+          { cluster: name, nodeCount: count, apiPort: opts.apiPort, deadline, provider, progress, log, nodeImage: () => this.deps.nodeImage(progress), specs: [] },
+          state,
+          opts.retain ?? false,
+        );
+        return { created: true, status: await this.status(name) };
+      }
+      if (opts.nodes !== undefined && opts.nodes !== existing.length) {
+        log.warn(`cluster "${name}" already exists with ${existing.length} node(s); --nodes ${opts.nodes} is ignored (use \`kubelab node add|delete\`)`);
+      }
+      await step(progress, 'Starting nodes', async () => {
+        await writePeers(provider, existing);
+        await Promise.all(existing.map((n) => provider.startNode(n.name)));
+      });
+      await step(progress, 'Waiting for nested runtimes', () => waitReady(provider, existing.map((n) => n.name), deadline));
+      return { created: false, status: await this.status(name) };
+    } finally {
+      await release();
+    }
+  }
+
+  /** Stops every node of the cluster; state stays on the nodes' volumes. */
+  async stop(cluster: string, progress: Progress): Promise<void> {
+    const nodes = await this.nodesOf(cluster);
+    const release = await this.deps.state.lock(cluster, 'stop');
+    try {
+      await step(progress, 'Stopping nodes', () => Promise.all(nodes.map((n) => this.deps.provider.stopNode(n.name))).then(() => undefined));
+    } finally {
+      await release();
+    }
+  }
+
+  /** Removes every container, network and volume labelled with the cluster, and its host-side state. */
+  async delete(cluster: string, progress: Progress): Promise<void> {
+    validateClusterName(cluster);
+    await this.deps.provider.ping();
+    await this.recover(progress);
+    if (!(await this.deps.provider.listClusters()).includes(cluster)) throw missingCluster(cluster);
+    const release = await this.deps.state.lock(cluster, 'delete');
+    try {
+      await step(progress, `Deleting cluster ${cluster}`, () => this.deps.provider.deleteCluster(cluster));
+      await this.deps.state.remove(cluster);
+    } finally {
+      await release();
+    }
+  }
+
+  /** Deletes every kubelab cluster on the engine; returns their names. */
+  async deleteAll(progress: Progress): Promise<string[]> {
+    await this.deps.provider.ping();
+    await this.recover(progress);
+    const names = await this.deps.provider.listClusters();
+    for (const name of names) await this.delete(name, progress);
+    return names;
+  }
+
+  /** Every cluster with its nodes' state. */
+  async list(progress: Progress = () => {}): Promise<ClusterStatus[]> {
+    await this.deps.provider.ping();
+    await this.recover(progress);
+    const names = await this.deps.provider.listClusters();
+    return Promise.all(names.map((n) => this.status(n)));
+  }
+
+  /** One cluster's state and nodes; throws when it does not exist. */
+  async status(cluster: string): Promise<ClusterStatus> {
+    const nodes = await this.nodesOf(cluster);
+    const withReady = await Promise.all(
+      nodes.map(async (n) => ({
+        ...n,
+        podCIDR: podCidrFor(n.index),
+        ready: n.state === 'running' && (await nodeReady(this.deps.provider, n.name)),
+      })),
+    );
+    const ready = withReady.filter((n) => n.ready).length;
+    const running = withReady.filter((n) => n.state === 'running').length;
+    const state = ready === nodes.length && nodes.length > 0 ? 'running' : running === 0 ? 'stopped' : 'degraded';
+    return { name: cluster, state, nodes: withReady };
+  }
+
+  /** Adds a worker to a running cluster, wired both ways; returns its name. */
+  async addNode(cluster: string, progress: Progress, waitMs = DEFAULT_WAIT_MS): Promise<string> {
+    const { provider, state } = this.deps;
+    const nodes = await this.nodesOf(cluster);
+    const release = await state.lock(cluster, 'node add');
+    try {
+      const image = await this.deps.nodeImage(progress);
+      const subnet = await provider.networkSubnet(cluster);
+      if (!subnet) throw new KubelabError(`cluster "${cluster}" has lost its network`, { hint: `delete and recreate it: \`kubelab delete ${cluster}\`` });
+      const spec = nodeSpec(cluster, nextFreeIndex(nodes.map((n) => n.index)), image, subnet);
+      try {
+        await step(progress, `Creating node ${spec.name}`, () => provider.createNode(spec));
+        await step(progress, 'Wiring pod network', () => writePeers(provider, [...nodes, { ...spec, state: 'created', ports: [] }]));
+        await step(progress, `Starting node ${spec.name}`, () => provider.startNode(spec.name));
+        await step(progress, 'Waiting for nested runtime', () => waitReady(provider, [spec.name], Date.now() + waitMs));
+      } catch (err) {
+        await provider.deleteNode(spec.name).catch(() => undefined);
+        await writePeers(provider, nodes).catch(() => undefined);
+        throw err;
+      }
+      return spec.name;
+    } finally {
+      await release();
+    }
+  }
+
+  /** Removes a worker (container and volume) and unwires it from the others. */
+  async deleteNode(cluster: string, node: string, progress: Progress): Promise<void> {
+    const { provider, state } = this.deps;
+    const nodes = await this.nodesOf(cluster);
+    const target = nodes.find((n) => n.name === node);
+    if (!target) {
+      throw new KubelabError(`node "${node}" is not part of cluster "${cluster}"`, { hint: `its nodes are: ${nodes.map((n) => n.name).join(', ')}`, exitCode: 1 });
+    }
+    if (target.role === 'control-plane') {
+      throw new KubelabError(`node "${node}" is the control plane and cannot be removed`, { hint: `delete the whole cluster with \`kubelab delete ${cluster}\`` });
+    }
+    const release = await state.lock(cluster, 'node delete');
+    try {
+      await step(progress, `Deleting node ${node}`, () => provider.deleteNode(node));
+      await step(progress, 'Unwiring pod network', () => writePeers(provider, nodes.filter((n) => n.name !== node)));
+    } finally {
+      await release();
+    }
+  }
+
+  /** Finds a node by name across clusters (node names embed their cluster's). */
+  async findNode(node: string): Promise<NodeInfo> {
+    await this.deps.provider.ping();
+    const found = (await this.deps.provider.listNodes()).find((n) => n.name === node);
+    if (!found) throw new KubelabError(`no node named "${node}"`, { hint: 'see the nodes with `kubelab status`' });
+    return found;
+  }
+
+  /** Removes clusters whose creation was cut off (kubelab killed, engine gone mid-create). */
+  async recover(progress: Progress): Promise<string[]> {
+    const { provider, state } = this.deps;
+    const names = await state.interruptedCreates();
+    for (const name of names) {
+      await step(progress, `Removing half-made cluster ${name} (an earlier create was interrupted)`, async () => {
+        await provider.deleteCluster(name);
+        await state.remove(name);
+      });
+    }
+    return names;
+  }
+
+  private async nodesOf(cluster: string): Promise<NodeInfo[]> {
+    validateClusterName(cluster);
+    await this.deps.provider.ping();
+    const nodes = await this.deps.provider.listNodes(cluster);
+    if (nodes.length === 0) throw missingCluster(cluster);
+    return nodes;
+  }
+}
+
+function missingCluster(cluster: string): KubelabError {
+  return new KubelabError(`cluster "${cluster}" does not exist`, { hint: 'see the clusters with `kubelab list`; create one with `kubelab start`' });
+}

@@ -1,0 +1,38 @@
+import type { NodeProvider, NodeSpec } from '../../docker/provider.js';
+import type { Logger } from '../../log/logger.js';
+import { step, type Progress } from '../../log/progress.js';
+
+/** Shared state of one cluster creation, filled in as the actions run. */
+export interface CreateContext {
+  cluster: string;
+  nodeCount: number;
+  apiPort?: number;
+  /** Epoch ms by which the nodes must be ready. */
+  deadline: number;
+  provider: NodeProvider;
+  progress: Progress;
+  log: Logger;
+  /** Finds or builds the node image; returns its tag. */
+  nodeImage: () => Promise<string>;
+  image?: string;
+  subnet?: string;
+  specs: NodeSpec[];
+}
+
+/** One step of creating a cluster. */
+export interface Action {
+  title: string;
+  execute(ctx: CreateContext): Promise<void>;
+}
+
+/** Runs the actions in order, each as a progress step; stops at the first failure. */
+export async function runActions(actions: Action[], ctx: CreateContext): Promise<void> {
+  for (const action of actions) await step(ctx.progress, action.title, () => action.execute(ctx));
+}
+
+/** Returns a field the earlier actions must have set, or throws (a wiring bug, not a user error). */
+export function required<K extends keyof CreateContext>(ctx: CreateContext, key: K): NonNullable<CreateContext[K]> {
+  const value = ctx[key];
+  if (value === undefined || value === null) throw new Error(`create action ran before ${String(key)} was set`);
+  return value as NonNullable<CreateContext[K]>;
+}

@@ -1,0 +1,52 @@
+import { errorMessage, isEngineUnreachable, KubelabError } from '../../errors.js';
+import type { ClusterState } from '../state.js';
+import { runActions, type Action, type CreateContext } from './action.js';
+import { createNetwork } from './actions/create-network.js';
+import { createNodes } from './actions/create-nodes.js';
+import { ensureImage } from './actions/ensure-image.js';
+import { startNodes, waitNodesReady } from './actions/start-nodes.js';
+import { wireNetwork } from './actions/wire-network.js';
+
+/** The creation pipeline, in order. */
+export const CREATE_ACTIONS: Action[] = [ensureImage, createNetwork, createNodes, wireNetwork, startNodes, waitNodesReady];
+
+/**
+ * Creates a cluster by running the pipeline. On failure the half-made cluster is removed (unless
+ * `retain`); if the engine itself went away, the creation marker stays so the next kubelab
+ * command removes the parts once the engine is back.
+ */
+export async function createCluster(ctx: CreateContext, state: ClusterState, retain: boolean): Promise<void> {
+  await state.markCreating(ctx.cluster);
+  try {
+    await runActions(CREATE_ACTIONS, ctx);
+    await state.clearCreating(ctx.cluster);
+  } catch (err) {
+    if (retain) {
+      await state.clearCreating(ctx.cluster);
+      throw new KubelabError(`failed to create cluster "${ctx.cluster}": ${errorMessage(err)}`, {
+        cause: err,
+        details: (err as KubelabError).details,
+        hint: `its parts were kept (--retain): inspect them with \`kubelab status ${ctx.cluster}\`, remove them with \`kubelab delete ${ctx.cluster}\``,
+      });
+    }
+    if (isEngineUnreachable(err) || isEngineUnreachable((err as { cause?: unknown }).cause)) {
+      throw new KubelabError(`the Docker engine stopped answering while creating cluster "${ctx.cluster}"`, {
+        cause: err,
+        hint: `once the engine is back, the next kubelab command removes what was made (or run \`kubelab delete ${ctx.cluster}\`)`,
+      });
+    }
+    ctx.progress({ step: 'Removing the half-made cluster', status: 'start' });
+    try {
+      await ctx.provider.deleteCluster(ctx.cluster);
+      await state.remove(ctx.cluster);
+      ctx.progress({ step: 'Removing the half-made cluster', status: 'done' });
+    } catch (cleanupErr) {
+      ctx.progress({ step: 'Removing the half-made cluster', status: 'fail', message: errorMessage(cleanupErr) });
+    }
+    throw new KubelabError(`failed to create cluster "${ctx.cluster}": ${errorMessage(err)}`, {
+      cause: err,
+      details: (err as KubelabError).details,
+      hint: (err as KubelabError).hint,
+    });
+  }
+}

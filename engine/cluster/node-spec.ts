@@ -1,0 +1,24 @@
+import type { NodeSpec } from '../docker/provider.js';
+import { nodeAddressFor, podCidrFor } from '../network/ipam.js';
+import { nodeName, nodeRole } from './names.js';
+
+/** Port of the apiserver inside the control-plane node. */
+export const APISERVER_PORT = 6443;
+/** Port of each node's nested dockerd with TLS (docker-env). */
+export const DOCKER_TLS_PORT = 2376;
+
+/** The container spec of node `index` of `cluster`: name, role, fixed address, podCIDR, published ports. */
+export function nodeSpec(cluster: string, index: number, image: string, subnet: string, apiPort?: number): NodeSpec {
+  const ports: NodeSpec['ports'] = [{ container: DOCKER_TLS_PORT }];
+  if (index === 0) ports.unshift({ container: APISERVER_PORT, host: apiPort });
+  return {
+    cluster,
+    name: nodeName(cluster, index),
+    index,
+    role: nodeRole(index),
+    image,
+    ip: nodeAddressFor(subnet, index),
+    podCIDR: podCidrFor(index),
+    ports,
+  };
+}

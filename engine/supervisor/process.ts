@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+/** What to run and where its output goes. */
+export interface ProcessSpec {
+  name: string;
+  command: string;
+  args: string[];
+  /** File the process's stdout and stderr are appended to. */
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Delay before restart number `restarts` (0-based): 1 s doubling to 30 s. */
+export function restartDelay(restarts: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.min(restarts, 5));
+}
+
+/**
+ * Keeps one process running: starts it, restarts it with back-off when it exits, and stops it
+ * (SIGTERM, then SIGKILL after a grace period) on request. The back-off resets after a minute of uptime.
+ */
+export class SupervisedProcess {
+  private child?: ChildProcess;
+  private restarts = 0;
+  private stopping = false;
+  private timer?: NodeJS.Timeout;
+  private readonly log: WriteStream;
+
+  constructor(
+    private readonly spec: ProcessSpec,
+    private readonly say: (line: string) => void,
+  ) {
+    this.log = createWriteStream(spec.logFile, { flags: 'a' });
+  }
+
+  /** Starts the process (and keeps restarting it until stop()). */
+  start(): void {
+    if (this.stopping) return;
+    const started = Date.now();
+    const child = spawn(this.spec.command, this.spec.args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.spec.env },
+    });
+    this.child = child;
+    child.stdout?.pipe(this.log, { end: false });
+    child.stderr?.pipe(this.log, { end: false });
+    child.on('error', (err) => this.say(`${this.spec.name}: ${err.message}`));
+    child.on('exit', (code, signal) => {
+      this.child = undefined;
+      if (this.stopping) return;
+      if (Date.now() - started > 60_000) this.restarts = 0;
+      const delay = restartDelay(this.restarts++);
+      this.say(`${this.spec.name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000}s`);
+      this.timer = setTimeout(() => this.start(), delay);
+    });
+    this.say(`${this.spec.name} started (pid ${child.pid})`);
+  }
+
+  /** Stops the process: SIGTERM, then SIGKILL after `graceMs`. Resolves when it has exited. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+    this.log.end();
+  }
+}

@@ -1,0 +1,123 @@
+import { watch } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { dirname } from 'node:path';
+import { CLUSTER_CIDR, bridgeAddressFor } from '../network/ipam.js';
+import { NodeNetwork } from '../network/node-network.js';
+import { PEERS_PATH } from '../network/peers.js';
+import { prepareCgroups } from './cgroups.js';
+import { SupervisedProcess } from './process.js';
+
+/** This node's identity, from the environment the host gave the container. */
+export interface NodeIdentity {
+  name: string;
+  index: number;
+  role: string;
+  podCIDR: string;
+}
+
+/** Marker the supervisor writes once the nested runtime answers and the network is wired. */
+export const READY_PATH = '/run/kubelab/ready';
+const DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** Reads the node identity from the environment; throws when the container was not made by kubelab. */
+export function identityFromEnv(env: NodeJS.ProcessEnv): NodeIdentity {
+  const { KUBELAB_NODE_NAME: name, KUBELAB_NODE_INDEX: index, KUBELAB_ROLE: role, KUBELAB_POD_CIDR: podCIDR } = env;
+  if (!name || index === undefined || !role || !podCIDR) {
+    throw new Error('KUBELAB_NODE_NAME, KUBELAB_NODE_INDEX, KUBELAB_ROLE and KUBELAB_POD_CIDR must be set');
+  }
+  return { name, index: Number(index), role, podCIDR };
+}
+
+/** Arguments of the node's nested dockerd: its bridge owns the node's podCIDR, and it never masquerades (kubelab's rules do). */
+export function dockerdArgs(node: NodeIdentity): string[] {
+  return [
+    `--host=unix://${DOCKER_SOCKET}`,
+    `--bip=${bridgeAddressFor(node.index)}`,
+    '--ip-masq=false',
+    '--iptables=true',
+    '--storage-driver=overlay2',
+    '--data-root=/var/lib/docker',
+    '--exec-root=/run/docker',
+    '--pidfile=/run/docker.pid',
+  ];
+}
+
+/**
+ * The node container's entrypoint: prepares cgroups, starts and keeps restarting the nested
+ * dockerd, keeps the pod network wired, reports readiness, and stops everything on SIGTERM.
+ */
+export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const say = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const node = identityFromEnv(env);
+  say(`kubelab supervisor on ${node.name} (${node.role}, podCIDR ${node.podCIDR})`);
+  await mkdir('/var/log/kubelab', { recursive: true });
+  await mkdir(dirname(READY_PATH), { recursive: true });
+  await mkdir(dirname(PEERS_PATH), { recursive: true });
+  await prepareCgroups(say);
+
+  const dockerd = new SupervisedProcess(
+    { name: 'dockerd', command: 'dockerd', args: dockerdArgs(node), logFile: '/var/log/kubelab/dockerd.log' },
+    say,
+  );
+  const network = new NodeNetwork({ name: node.name, podCIDR: node.podCIDR, clusterCIDR: CLUSTER_CIDR, bridge: 'docker0' }, say);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping`);
+    await dockerd.stop(15_000);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  dockerd.start();
+  let busy = false;
+  const reconcile = async () => {
+    if (busy || stopping) return;
+    busy = true;
+    try {
+      await network.reconcile();
+    } catch (err) {
+      say(`network: ${(err as Error).message}`);
+    } finally {
+      busy = false;
+    }
+  };
+  await waitForDocker();
+  await reconcile();
+  await writeFile(READY_PATH, `${new Date().toISOString()}\n`);
+  say('node ready');
+  // Peers change when nodes join or leave; dockerd rewrites iptables when it restarts. Re-check both.
+  try {
+    watch(dirname(PEERS_PATH), () => void reconcile());
+  } catch {
+    // polling below still covers it
+  }
+  setInterval(() => void reconcile(), 3000);
+}
+
+/** Resolves once the nested dockerd answers /_ping. */
+async function waitForDocker(): Promise<void> {
+  for (;;) {
+    if (await ping()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function ping(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath: DOCKER_SOCKET, path: '/_ping', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.end();
+  });
+}

@@ -1,0 +1,40 @@
+// Bundles the two halves of the engine with esbuild:
+//   dist/kubelab.mjs  host side (CLI), Node 20, ESM
+//   dist/cluster.cjs  cluster side (supervisor and, later, the control plane), carried by the
+//                     node image and run by Debian bookworm's Node 18
+//   dist/bench-*.mjs  benchmarks
+import { build } from 'esbuild';
+import { readdirSync } from 'node:fs';
+
+const common = { bundle: true, platform: 'node', sourcemap: 'linked', logLevel: 'warning' };
+
+await build({
+  ...common,
+  entryPoints: { kubelab: 'engine/cli/main.ts' },
+  outdir: 'dist',
+  format: 'esm',
+  target: 'node20',
+  outExtension: { '.js': '.mjs' },
+  packages: 'external',
+});
+
+await build({
+  ...common,
+  entryPoints: { cluster: 'engine/supervisor/main.ts' },
+  outdir: 'dist',
+  format: 'cjs',
+  target: 'node18',
+  outExtension: { '.js': '.cjs' },
+  sourcemap: false,
+});
+
+const benches = readdirSync('bench').filter((f) => f.endsWith('.ts'));
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(benches.map((f) => [`bench-${f.replace(/\.ts$/, '')}`, `bench/${f}`])),
+  outdir: 'dist',
+  format: 'esm',
+  target: 'node20',
+  outExtension: { '.js': '.mjs' },
+  packages: 'external',
+});
