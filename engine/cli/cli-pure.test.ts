@@ -70,7 +70,7 @@ describe('BuildLog', () => {
     log.push({ stream: 'Step 2/3 : RUN apt-get install nope\n' });
     log.push({ stream: ' ---> Running in 123\nE: Unable to locate package nope\n' });
     const err = log.failure('node image', "The command '/bin/sh -c apt-get install nope' returned a non-zero code: 100");
-    expect(err.message).toBe("node image build failed at Step 2/3 : RUN apt-get install nope: The command '/bin/sh -c apt-get install nope' returned a non-zero code: 100");
+    expect(err.message).toBe("node image build failed at Step 2/3 : RUN apt-get install nope: the command returned a non-zero code: 100");
     expect(err.details).toBe('E: Unable to locate package nope');
   });
 });

@@ -76,7 +76,7 @@ export class Clusters {
           state,
           opts.retain ?? false,
         );
-        return { created: true, status: await this.status(name) };
+        return { created: true, status: await this.status(name, true) };
       }
       if (opts.nodes !== undefined && opts.nodes !== existing.length) {
         log.warn(`cluster "${name}" already exists with ${existing.length} node(s); --nodes ${opts.nodes} is ignored (use \`kubelab node add|delete\`)`);
@@ -86,7 +86,7 @@ export class Clusters {
         await Promise.all(existing.map((n) => provider.startNode(n.name)));
       });
       await step(progress, 'Waiting for nested runtimes', () => waitReady(provider, existing.map((n) => n.name), deadline));
-      return { created: false, status: await this.status(name) };
+      return { created: false, status: await this.status(name, true) };
     } finally {
       await release();
     }
@@ -135,14 +135,14 @@ export class Clusters {
     return Promise.all(names.map((n) => this.status(n)));
   }
 
-  /** One cluster's state and nodes; throws when it does not exist. */
-  async status(cluster: string): Promise<ClusterStatus> {
+  /** One cluster's state and nodes; throws when it does not exist. `justReady`: every running node was just seen ready, skip re-checking. */
+  async status(cluster: string, justReady = false): Promise<ClusterStatus> {
     const nodes = await this.nodesOf(cluster);
     const withReady = await Promise.all(
       nodes.map(async (n) => ({
         ...n,
         podCIDR: podCidrFor(n.index),
-        ready: n.state === 'running' && (await nodeReady(this.deps.provider, n.name)),
+        ready: n.state === 'running' && (justReady || (await nodeReady(this.deps.provider, n.name))),
       })),
     );
     const ready = withReady.filter((n) => n.ready).length;
@@ -163,7 +163,7 @@ export class Clusters {
       const spec = nodeSpec(cluster, nextFreeIndex(nodes.map((n) => n.index)), image, subnet);
       try {
         await step(progress, `Creating node ${spec.name}`, () => provider.createNode(spec));
-        await step(progress, 'Wiring pod network', () => writePeers(provider, [...nodes, { ...spec, state: 'created', ports: [] }]));
+        await step(progress, 'Wiring pod network', () => writePeers(provider, [...nodes, spec]));
         await step(progress, `Starting node ${spec.name}`, () => provider.startNode(spec.name));
         await step(progress, 'Waiting for nested runtime', () => waitReady(provider, [spec.name], Date.now() + waitMs));
       } catch (err) {

@@ -1,8 +1,9 @@
 import { KubelabError, isEngineUnreachable } from '../errors.js';
 import type { NodeProvider } from '../docker/provider.js';
+import { READY_LINE, READY_PATH } from '../supervisor/contract.js';
 
 /** Command that succeeds once a node's supervisor has wired its network and its nested dockerd answers. */
-const READY_CHECK = ['sh', '-c', 'test -f /run/kubelab/ready && docker version --format "{{.Server.Version}}"'];
+const READY_CHECK = ['sh', '-c', `test -f ${READY_PATH} && docker version --format "{{.Server.Version}}"`];
 
 /** True when the node's nested runtime answers and its network is wired. */
 export async function nodeReady(provider: NodeProvider, node: string): Promise<boolean> {
@@ -14,21 +15,32 @@ export async function nodeReady(provider: NodeProvider, node: string): Promise<b
   }
 }
 
-/** Waits until every node in `nodes` is ready, polling each in parallel; throws naming the laggards at `deadline`. */
+/**
+ * Waits until every node in `nodes` is ready: a node already ready answers the first check; a
+ * starting one is watched through its output for the supervisor's ready line (no polling), with a
+ * direct check every few seconds in case a line was missed. Throws naming the laggards at `deadline`.
+ */
 export async function waitReady(provider: NodeProvider, nodes: string[], deadline: number): Promise<void> {
-  const pending = new Set(nodes);
-  while (pending.size > 0) {
-    await Promise.all(
-      [...pending].map(async (n) => {
-        if (await nodeReady(provider, n)) pending.delete(n);
-      }),
-    );
-    if (pending.size === 0) return;
-    if (Date.now() > deadline) {
-      throw new KubelabError(`node${pending.size > 1 ? 's' : ''} ${[...pending].join(', ')} did not become ready in time`, {
-        hint: 'see what the node says with `docker logs NODE` or `kubelab node shell NODE` (cat /var/log/kubelab/dockerd.log), or allow more time with --wait',
-      });
-    }
-    await new Promise((r) => setTimeout(r, 150));
+  const results = await Promise.allSettled(nodes.map((n) => waitNode(provider, n, deadline)));
+  const failed = results.map((r, i) => (r.status === 'rejected' ? i : -1)).filter((i) => i >= 0);
+  const unreachable = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof NotReady));
+  if (unreachable) throw unreachable.reason;
+  if (failed.length > 0) {
+    const names = failed.map((i) => nodes[i]).join(', ');
+    throw new KubelabError(`node${failed.length > 1 ? 's' : ''} ${names} did not become ready in time`, {
+      hint: 'see what the node says with `docker logs NODE` or `kubelab node shell NODE` (cat /var/log/kubelab/dockerd.log), or allow more time with --wait',
+    });
+  }
+}
+
+class NotReady extends Error {}
+
+async function waitNode(provider: NodeProvider, node: string, deadline: number): Promise<void> {
+  for (;;) {
+    if (await nodeReady(provider, node)) return;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new NotReady(node);
+    if (await provider.waitForLogLine(node, READY_LINE, Math.min(left, 3000))) return;
+    if (Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,12 +1,21 @@
-import type { NodeInfo, NodeProvider } from '../docker/provider.js';
+import type { NodeProvider } from '../docker/provider.js';
 import { CLUSTER_CIDR, podCidrFor } from '../network/ipam.js';
 import { formatPeers, PEERS_PATH } from '../network/peers.js';
 
-/** Writes the current membership of `nodes`' cluster into every one of them; their supervisors route from it. */
-export async function writePeers(provider: NodeProvider, nodes: NodeInfo[]): Promise<void> {
-  const content = formatPeers(
-    CLUSTER_CIDR,
-    nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: podCidrFor(n.index) })),
-  );
-  await Promise.all(nodes.map((n) => provider.writeFile(n.name, PEERS_PATH, content)));
+/** What the peers file needs to know of a node. */
+export interface Member {
+  name: string;
+  ip: string;
+  index: number;
+}
+
+/** The peers file describing `members`: each node's address and podCIDR. */
+export function peersContent(members: Member[]): string {
+  return formatPeers(CLUSTER_CIDR, members.map((n) => ({ name: n.name, ip: n.ip, podCIDR: podCidrFor(n.index) })));
+}
+
+/** Writes the current membership into every member; their supervisors route from it. */
+export async function writePeers(provider: NodeProvider, members: Member[]): Promise<void> {
+  const content = peersContent(members);
+  await Promise.all(members.map((n) => provider.writeFile(n.name, PEERS_PATH, content)));
 }

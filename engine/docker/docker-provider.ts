@@ -149,7 +149,7 @@ export class DockerProvider implements NodeProvider {
           Init: true,
           RestartPolicy: { Name: 'unless-stopped' },
           NetworkMode: network,
-          Mounts: [{ Type: 'volume', Source: volumeName(spec.name), Target: '/var' }],
+          Mounts: [{ Type: 'volume', Source: volumeName(spec.name), Target: '/var', VolumeOptions: { NoCopy: true } as Docker.MountConfig[number]['VolumeOptions'] }],
           Tmpfs: { '/run': 'rw,exec,mode=755', '/tmp': 'rw,exec,mode=1777' },
           PortBindings: ports,
           ...privileges.hostConfig,
@@ -220,6 +220,37 @@ export class DockerProvider implements NodeProvider {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  async waitForLogLine(node: string, text: string, timeoutMs: number): Promise<boolean> {
+    const container = this.docker.getContainer(node);
+    let stream: NodeJS.ReadableStream;
+    try {
+      const info = await container.inspect();
+      if (!info.State.Running) return false;
+      const since = Date.parse(info.State.StartedAt) / 1000;
+      stream = (await container.logs({ follow: true, stdout: true, stderr: true, since })) as unknown as NodeJS.ReadableStream;
+    } catch (err) {
+      if (isEngineUnreachable(err)) throw engineUnreachable(err);
+      return false;
+    }
+    return new Promise<boolean>((resolve) => {
+      let seen = '';
+      const lines = new PassThrough();
+      const finish = (found: boolean) => {
+        clearTimeout(timer);
+        (stream as unknown as { destroy?: () => void }).destroy?.();
+        resolve(found);
+      };
+      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
+      lines.on('data', (b: Buffer) => {
+        seen = (seen + b.toString()).slice(-4096);
+        if (seen.includes(text)) finish(true);
+      });
+      this.docker.modem.demuxStream(stream, lines, lines);
+      stream.on('end', () => finish(false));
+      stream.on('error', () => finish(false));
+    });
   }
 
   async exec(node: string, cmd: string[], opts: { stdin?: NodeJS.ReadableStream } = {}): Promise<ExecResult> {

@@ -68,6 +68,11 @@ export interface NodeProvider {
   deleteCluster(cluster: string): Promise<ClusterObjects>;
   /** Writes a file into a node (running or not); parents are created. */
   writeFile(node: string, path: string, content: string): Promise<void>;
+  /**
+   * Follows the node's output since its current start and resolves true once a line containing
+   * `text` appears, false when the node stops or `timeoutMs` passes first.
+   */
+  waitForLogLine(node: string, text: string, timeoutMs: number): Promise<boolean>;
   /** Runs a command inside a running node and collects its output. */
   exec(node: string, cmd: string[], opts?: { stdin?: NodeJS.ReadableStream }): Promise<ExecResult>;
   /** Starts an interactive TTY command inside a node; the returned stream is its terminal. */

@@ -34,7 +34,9 @@ export class BuildLog {
 
   /** The error for a failed build of `what`. */
   failure(what: string, error: string): KubelabError {
-    return new KubelabError(`${what} build failed${this.stepLine ? ` at ${this.stepLine}` : ''}: ${error.trim()}`, {
+    const step = this.stepLine.length > 90 ? `${this.stepLine.slice(0, 89)}…` : this.stepLine;
+    const reason = error.trim().replace(/^The command '.*' returned/s, 'the command returned');
+    return new KubelabError(`${what} build failed${step ? ` at ${step}` : ''}: ${reason}`, {
       details: this.stepOutput.join('\n'),
       hint: 'the failing step\'s output is above; fix the cause (network, disk space, the Dockerfile) and run the command again',
     });

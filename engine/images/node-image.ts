@@ -13,13 +13,13 @@ import { contentHash, listFiles } from './hash.js';
 /** The cluster-side bundle the node image carries, relative to the package folder. */
 export const CLUSTER_BUNDLE = 'dist/cluster.cjs';
 
-/** Tag of the node image for the current images/node recipe and cluster-side bundle. */
-export async function nodeImageTag(root: string): Promise<string> {
+/** Tag of the node image for the current images/node recipe, cluster-side bundle and (if configured) base. */
+export async function nodeImageTag(root: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (!existsSync(join(root, CLUSTER_BUNDLE))) {
     throw new KubelabError(`the cluster-side bundle ${CLUSTER_BUNDLE} is missing`, { hint: `run \`npm run build\` in ${root}` });
   }
   const files = [...(await listFiles(root, 'images/node')), CLUSTER_BUNDLE];
-  return `kubelab/node:${await contentHash(root, files)}`;
+  return `kubelab/node:${await contentHash(root, files, [env.KUBELAB_BASE_IMAGE ?? ''])}`;
 }
 
 /** Returns the node image tag, building it (and its base) first when the engine does not have it. */
@@ -42,7 +42,27 @@ export async function ensureNodeImage(docker: Docker, root: string, progress: Pr
       name,
     ),
   );
+  await pruneOldImages(docker, tag.split(':')[1] ?? '', log);
   return tag;
+}
+
+/** Removes node and busybox images of earlier kubelab versions; those a container still uses stay. */
+async function pruneOldImages(docker: Docker, keepHash: string, log: Logger): Promise<void> {
+  const images = await docker.listImages({ filters: { label: [LABEL.image] } });
+  for (const image of images) {
+    const tags = (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+    const kind = image.Labels?.[LABEL.image];
+    if (kind !== 'node' && kind !== 'busybox') continue;
+    for (const ref of tags.length ? tags : [image.Id]) {
+      if (ref.endsWith(`:${keepHash}`) || ref.startsWith('kubelab/base:')) continue;
+      try {
+        await docker.getImage(ref).remove({ force: false });
+        log.v(1).info(`removed old image ${ref}`);
+      } catch {
+        // still used by a node of an existing cluster: keep it
+      }
+    }
+  }
 }
 
 /** Returns the tag of the small busybox test image, building it from the node image's busybox-static when missing. */

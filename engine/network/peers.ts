@@ -1,7 +1,10 @@
 import type { Peer } from './routes.js';
 
-/** Where each node keeps the list of its cluster's nodes (on the node's /var volume, so it survives restarts). */
-export const PEERS_PATH = '/var/lib/kubelab/peers.json';
+/**
+ * Where each node keeps the list of its cluster's nodes. It lives in the container's own layer
+ * (kept across stop/start): the host writes it before a node's first start, when /var is still empty.
+ */
+export const PEERS_PATH = '/etc/kubelab/peers.json';
 
 /** Contents of the peers file. */
 export interface PeersFile {

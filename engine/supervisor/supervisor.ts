@@ -1,11 +1,13 @@
-import { watch } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync, watch } from 'node:fs';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { dirname } from 'node:path';
 import { CLUSTER_CIDR, bridgeAddressFor } from '../network/ipam.js';
 import { NodeNetwork } from '../network/node-network.js';
 import { PEERS_PATH } from '../network/peers.js';
 import { prepareCgroups } from './cgroups.js';
+import { READY_LINE, READY_PATH } from './contract.js';
 import { SupervisedProcess } from './process.js';
 
 /** This node's identity, from the environment the host gave the container. */
@@ -16,9 +18,9 @@ export interface NodeIdentity {
   podCIDR: string;
 }
 
-/** Marker the supervisor writes once the nested runtime answers and the network is wired. */
-export const READY_PATH = '/run/kubelab/ready';
 const DOCKER_SOCKET = '/var/run/docker.sock';
+const VAR_SEED = '/usr/lib/kubelab-var-seed';
+const VAR_SEEDED = '/var/lib/kubelab/seeded';
 
 /** Reads the node identity from the environment; throws when the container was not made by kubelab. */
 export function identityFromEnv(env: NodeJS.ProcessEnv): NodeIdentity {
@@ -51,6 +53,7 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
   const say = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   const node = identityFromEnv(env);
   say(`kubelab supervisor on ${node.name} (${node.role}, podCIDR ${node.podCIDR})`);
+  await seedVar();
   await mkdir('/var/log/kubelab', { recursive: true });
   await mkdir(dirname(READY_PATH), { recursive: true });
   await mkdir(dirname(PEERS_PATH), { recursive: true });
@@ -89,7 +92,8 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
   await waitForDocker();
   await reconcile();
   await writeFile(READY_PATH, `${new Date().toISOString()}\n`);
-  say('node ready');
+  say(READY_LINE);
+  seedRestOfVar(say);
   // Peers change when nodes join or leave; dockerd rewrites iptables when it restarts. Re-check both.
   try {
     watch(dirname(PEERS_PATH), () => void reconcile());
@@ -99,11 +103,33 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
   setInterval(() => void reconcile(), 3000);
 }
 
+/**
+ * Prepares the node's /var volume, empty on first boot: what the node's processes need at once
+ * (run and lock links, state folders); the rest follows once the node is ready (seedRestOfVar).
+ */
+async function seedVar(): Promise<void> {
+  if (existsSync(VAR_SEEDED) || !existsSync(VAR_SEED)) return;
+  for (const dir of ['/var/lib/kubelab', '/var/lib/docker', '/var/log/kubelab', '/var/tmp']) await mkdir(dir, { recursive: true });
+  await chmod('/var/tmp', 0o1777);
+  for (const [link, target] of [['/var/run', '/run'], ['/var/lock', '/run/lock']] as const) {
+    if (!existsSync(link)) await symlink(target, link).catch(() => undefined);
+  }
+}
+
+/** Copies the rest of the image's /var (package database, caches) into a fresh volume; runs after the node is ready. */
+function seedRestOfVar(say: (line: string) => void): void {
+  if (existsSync(VAR_SEEDED) || !existsSync(VAR_SEED)) return;
+  execFile('cp', ['-a', '-n', `${VAR_SEED}/.`, '/var/'], (err, _out, stderr) => {
+    if (err) return say(`seeding /var failed: ${stderr.trim() || err.message}`);
+    void writeFile(VAR_SEEDED, `${new Date().toISOString()}\n`).then(() => say('seeded /var'));
+  });
+}
+
 /** Resolves once the nested dockerd answers /_ping. */
 async function waitForDocker(): Promise<void> {
   for (;;) {
     if (await ping()) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

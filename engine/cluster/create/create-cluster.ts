@@ -5,10 +5,9 @@ import { createNetwork } from './actions/create-network.js';
 import { createNodes } from './actions/create-nodes.js';
 import { ensureImage } from './actions/ensure-image.js';
 import { startNodes, waitNodesReady } from './actions/start-nodes.js';
-import { wireNetwork } from './actions/wire-network.js';
 
 /** The creation pipeline, in order. */
-export const CREATE_ACTIONS: Action[] = [ensureImage, createNetwork, createNodes, wireNetwork, startNodes, waitNodesReady];
+export const CREATE_ACTIONS: Action[] = [ensureImage, createNetwork, createNodes, startNodes, waitNodesReady];
 
 /**
  * Creates a cluster by running the pipeline. On failure the half-made cluster is removed (unless

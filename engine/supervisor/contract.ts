@@ -1,0 +1,7 @@
+// What the host side may rely on from a node's supervisor (constants only, no code).
+
+/** Marker file the supervisor writes once the nested runtime answers and the network is wired. */
+export const READY_PATH = '/run/kubelab/ready';
+
+/** Line the supervisor prints on its output at that same moment. */
+export const READY_LINE = 'node ready';

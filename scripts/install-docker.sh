@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Makes sure a Docker engine answers on this machine. Where none does (Debian/Ubuntu), installs
+# Debian's docker.io and debootstrap (for kubelab's offline node base) and starts dockerd in the
+# background. The PID of a dockerd started here is written to /run/kubelab-dockerd.pid so that
+# whoever started it (e.g. .ci/run) can stop exactly that process.
+set -euo pipefail
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+PIDFILE=/run/kubelab-dockerd.pid
+
+need_apt=()
+command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || need_apt+=(debootstrap)
+if ! docker info >/dev/null 2>&1; then
+  command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-docker: this is not a Debian-like system; install Docker and debootstrap yourself" >&2
+    exit 1
+  fi
+  echo "install-docker: installing ${need_apt[*]} from Debian's packages"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if docker info >/dev/null 2>&1; then
+  echo "install-docker: a Docker engine answers"
+  exit 0
+fi
+
+echo "install-docker: starting dockerd (log: /var/log/kubelab-dockerd.log)"
+$SUDO sh -c "nohup dockerd >/var/log/kubelab-dockerd.log 2>&1 & echo \$! > $PIDFILE"
+for _ in $(seq 1 60); do
+  if docker info >/dev/null 2>&1; then
+    echo "install-docker: dockerd is up (pid $(cat $PIDFILE))"
+    exit 0
+  fi
+  sleep 0.5
+done
+echo "install-docker: dockerd did not come up; its log:" >&2
+tail -n 30 /var/log/kubelab-dockerd.log >&2 || true
+exit 1
