@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A state folder of its own for one suite, so suites never see each other's host-side state. */
+const homes: string[] = [];
+process.on('exit', () => {
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
+
+/** A state folder of its own for one suite (removed when the test process exits), so suites never see each other's host-side state. */
 export function testHome(): string {
-  return mkdtempSync(join(tmpdir(), 'kubelab-test-'));
+  const home = mkdtempSync(join(tmpdir(), 'kubelab-test-'));
+  homes.push(home);
+  return home;
 }
 
 /** Runs the built `kubelab` CLI as a user would (no TTY) and collects its output. */
