@@ -27,16 +27,9 @@ export class DockerProvider implements NodeProvider {
   }
 
   async listClusters(): Promise<string[]> {
-    const filters = clusterFilter();
-    const [containers, networks, volumes] = await guard(() =>
-      Promise.all([
-        this.docker.listContainers({ all: true, filters }),
-        this.docker.listNetworks({ filters }),
-        this.docker.listVolumes({ filters }),
-      ]),
-    );
+    const { containers, networks, volumes } = await this.labelled();
     const names = new Set<string>();
-    for (const o of [...containers, ...networks, ...(volumes.Volumes ?? [])]) {
+    for (const o of [...containers, ...networks, ...volumes]) {
       const name = o.Labels?.[LABEL.cluster];
       if (name) names.add(name);
     }
@@ -70,6 +63,16 @@ export class DockerProvider implements NodeProvider {
   }
 
   async clusterObjects(cluster: string): Promise<ClusterObjects> {
+    const { containers, networks, volumes } = await this.labelled(cluster);
+    return {
+      containers: containers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, '')),
+      networks: networks.map((n) => n.Name),
+      volumes: volumes.map((v) => v.Name),
+    };
+  }
+
+  /** Containers, networks and volumes labelled with `cluster` (or with any cluster). */
+  private async labelled(cluster?: string) {
     const filters = clusterFilter(cluster);
     const [containers, networks, volumes] = await guard(() =>
       Promise.all([
@@ -78,11 +81,7 @@ export class DockerProvider implements NodeProvider {
         this.docker.listVolumes({ filters }),
       ]),
     );
-    return {
-      containers: containers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, '')),
-      networks: networks.map((n) => n.Name),
-      volumes: (volumes.Volumes ?? []).map((v) => v.Name),
-    };
+    return { containers, networks, volumes: volumes.Volumes ?? [] };
   }
 
   async createNetwork(cluster: string): Promise<string> {
