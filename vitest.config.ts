@@ -7,9 +7,9 @@ export default defineConfig({
       { test: { name: 'unit', include: ['engine/**/*.test.ts'] } },
       {
         test: {
-          name: 'docker',
+          name: 'integration',
           include: ['test/**/*.test.ts'],
-          // One Docker engine, 2 cores: Docker-backed suites run one at a time.
+          // Suites against a real Docker engine or etcd; one engine, 2 cores: one suite at a time.
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 600_000,
