@@ -5,3 +5,9 @@ export const READY_PATH = '/run/kubelab/ready';
 
 /** Line the supervisor prints on its output at that same moment. */
 export const READY_LINE = 'node ready';
+
+/** The nested dockerd's socket inside every node. */
+export const DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** Where the control plane's etcd answers, inside the control-plane node only. */
+export const ETCD_CLIENT_URL = 'http://127.0.0.1:2379';

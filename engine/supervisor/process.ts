@@ -32,6 +32,7 @@ export class SupervisedProcess {
     private readonly say: (line: string) => void,
   ) {
     this.log = createWriteStream(spec.logFile, { flags: 'a' });
+    this.log.on('error', (err) => say(`${spec.name}: cannot write ${spec.logFile}: ${err.message}`));
   }
 
   /** Starts the process (and keeps restarting it until stop()). */

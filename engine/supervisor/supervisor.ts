@@ -1,26 +1,15 @@
-import { execFile } from 'node:child_process';
-import { existsSync, watch } from 'node:fs';
-import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { dirname } from 'node:path';
-import { CLUSTER_CIDR, bridgeAddressFor } from '../network/ipam.js';
+import { CLUSTER_CIDR } from '../network/ipam.js';
 import { NodeNetwork } from '../network/node-network.js';
 import { PEERS_PATH } from '../network/peers.js';
 import { prepareCgroups } from './cgroups.js';
-import { READY_LINE, READY_PATH } from './contract.js';
+import { DOCKER_SOCKET, READY_LINE, READY_PATH } from './contract.js';
+import { processesFor, type NodeIdentity } from './processes.js';
 import { SupervisedProcess } from './process.js';
-
-/** This node's identity, from the environment the host gave the container. */
-export interface NodeIdentity {
-  name: string;
-  index: number;
-  role: string;
-  podCIDR: string;
-}
-
-const DOCKER_SOCKET = '/var/run/docker.sock';
-const VAR_SEED = '/usr/lib/kubelab-var-seed';
-const VAR_SEEDED = '/var/lib/kubelab/seeded';
+import { seedRestOfVar, seedVar } from './var-seed.js';
 
 /** Reads the node identity from the environment; throws when the container was not made by kubelab. */
 export function identityFromEnv(env: NodeJS.ProcessEnv): NodeIdentity {
@@ -31,23 +20,10 @@ export function identityFromEnv(env: NodeJS.ProcessEnv): NodeIdentity {
   return { name, index: Number(index), role, podCIDR };
 }
 
-/** Arguments of the node's nested dockerd: its bridge owns the node's podCIDR, and it never masquerades (kubelab's rules do). */
-export function dockerdArgs(node: NodeIdentity): string[] {
-  return [
-    `--host=unix://${DOCKER_SOCKET}`,
-    `--bip=${bridgeAddressFor(node.index)}`,
-    '--ip-masq=false',
-    '--iptables=true',
-    '--storage-driver=overlay2',
-    '--data-root=/var/lib/docker',
-    '--exec-root=/run/docker',
-    '--pidfile=/run/docker.pid',
-  ];
-}
-
 /**
- * The node container's entrypoint: prepares cgroups, starts and keeps restarting the nested
- * dockerd, keeps the pod network wired, reports readiness, and stops everything on SIGTERM.
+ * The node container's entrypoint: prepares cgroups, starts and keeps restarting the node's
+ * processes (the nested dockerd; etcd on the control plane), keeps the pod network wired,
+ * reports readiness, and stops everything on SIGTERM.
  */
 export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const say = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -59,10 +35,7 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
   await mkdir(dirname(PEERS_PATH), { recursive: true });
   await prepareCgroups(say);
 
-  const dockerd = new SupervisedProcess(
-    { name: 'dockerd', command: 'dockerd', args: dockerdArgs(node), logFile: '/var/log/kubelab/dockerd.log' },
-    say,
-  );
+  const processes = processesFor(node).map((spec) => new SupervisedProcess(spec, say));
   const network = new NodeNetwork({ name: node.name, podCIDR: node.podCIDR, clusterCIDR: CLUSTER_CIDR, bridge: 'docker0' }, say);
 
   let stopping = false;
@@ -70,13 +43,13 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping`);
-    await dockerd.stop(15_000);
+    await Promise.all([...processes].reverse().map((p) => p.stop(15_000)));
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  dockerd.start();
+  for (const p of processes) p.start();
   let busy = false;
   const reconcile = async () => {
     if (busy || stopping) return;
@@ -101,28 +74,6 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
     // polling below still covers it
   }
   setInterval(() => void reconcile(), 3000);
-}
-
-/**
- * Prepares the node's /var volume, empty on first boot: what the node's processes need at once
- * (run and lock links, state folders); the rest follows once the node is ready (seedRestOfVar).
- */
-async function seedVar(): Promise<void> {
-  if (existsSync(VAR_SEEDED) || !existsSync(VAR_SEED)) return;
-  for (const dir of ['/var/lib/kubelab', '/var/lib/docker', '/var/log/kubelab', '/var/tmp']) await mkdir(dir, { recursive: true });
-  await chmod('/var/tmp', 0o1777);
-  for (const [link, target] of [['/var/run', '/run'], ['/var/lock', '/run/lock']] as const) {
-    if (!existsSync(link)) await symlink(target, link).catch(() => undefined);
-  }
-}
-
-/** Copies the rest of the image's /var (package database, caches) into a fresh volume; runs after the node is ready. */
-function seedRestOfVar(say: (line: string) => void): void {
-  if (existsSync(VAR_SEEDED) || !existsSync(VAR_SEED)) return;
-  execFile('cp', ['-a', '-n', `${VAR_SEED}/.`, '/var/'], (err, _out, stderr) => {
-    if (err) return say(`seeding /var failed: ${stderr.trim() || err.message}`);
-    void writeFile(VAR_SEEDED, `${new Date().toISOString()}\n`).then(() => say('seeded /var'));
-  });
 }
 
 /** Resolves once the nested dockerd answers /_ping. */

@@ -1,0 +1,57 @@
+import { bridgeAddressFor } from '../network/ipam.js';
+import { DOCKER_SOCKET, ETCD_CLIENT_URL } from './contract.js';
+import type { ProcessSpec } from './process.js';
+
+/** This node's identity, from the environment the host gave the container. */
+export interface NodeIdentity {
+  name: string;
+  index: number;
+  role: string;
+  podCIDR: string;
+}
+
+/** Arguments of the node's nested dockerd: its bridge owns the node's podCIDR, and it never masquerades (kubelab's rules do). */
+export function dockerdArgs(node: NodeIdentity): string[] {
+  return [
+    `--host=unix://${DOCKER_SOCKET}`,
+    `--bip=${bridgeAddressFor(node.index)}`,
+    '--ip-masq=false',
+    '--iptables=true',
+    '--storage-driver=overlay2',
+    '--data-root=/var/lib/docker',
+    '--exec-root=/run/docker',
+    '--pidfile=/run/docker.pid',
+  ];
+}
+
+/**
+ * Arguments of the control plane's etcd: a single member listening on the node's loopback only
+ * (the apiserver beside it is its one client), data on the node's /var volume, history
+ * compacted after an hour, a 2 GiB quota.
+ */
+export function etcdArgs(node: NodeIdentity): string[] {
+  const peer = 'http://127.0.0.1:2380';
+  return [
+    `--name=${node.name}`,
+    '--data-dir=/var/lib/etcd',
+    `--listen-client-urls=${ETCD_CLIENT_URL}`,
+    `--advertise-client-urls=${ETCD_CLIENT_URL}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=${node.name}=${peer}`,
+    '--auto-compaction-mode=periodic',
+    '--auto-compaction-retention=1h',
+    '--quota-backend-bytes=2147483648',
+    '--snapshot-count=10000',
+  ];
+}
+
+/** The processes the supervisor keeps running on a node of this role, in start order. */
+export function processesFor(node: NodeIdentity): ProcessSpec[] {
+  const list: ProcessSpec[] = [];
+  if (node.role === 'control-plane') {
+    list.push({ name: 'etcd', command: 'etcd', args: etcdArgs(node), logFile: '/var/log/kubelab/etcd.log' });
+  }
+  list.push({ name: 'dockerd', command: 'dockerd', args: dockerdArgs(node), logFile: '/var/log/kubelab/dockerd.log' });
+  return list;
+}
