@@ -15,6 +15,16 @@ export class KubelabError extends Error {
   }
 }
 
+/** The error of an operation the user interrupted (Ctrl-C); exit code 130 as shells use for SIGINT. */
+export function interrupted(): KubelabError {
+  return new KubelabError('interrupted', { exitCode: 130 });
+}
+
+/** Throws interrupted() when `signal` has fired. */
+export function checkInterrupt(signal?: AbortSignal): void {
+  if (signal?.aborted) throw interrupted();
+}
+
 /** Wraps `err` with what was being done, keeping a KubelabError's hint. */
 export function wrapError(doing: string, err: unknown): KubelabError {
   const hint = err instanceof KubelabError ? err.hint : undefined;

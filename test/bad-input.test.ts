@@ -162,6 +162,27 @@ describe('concurrent and interrupted operations', () => {
     expect(await objectsOf(name)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
+  it('stops and removes what it made when the user presses Ctrl-C during a create', async () => {
+    const name = clusterName('ctrlc');
+    made.push(name);
+    let sent = false;
+    const r = await kubelab(['start', '--name', name, '--nodes', '2'], {
+      home,
+      onStderr: (text, child) => {
+        if (!sent && text.includes('• Starting nodes')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('interrupted: finishing the current step and cleaning up');
+    expect(r.stderr).toContain('✓ Removing the half-made cluster');
+    expect(r.stderr).toContain(`failed to create cluster "${name}": interrupted`);
+    expect(await objectsOf(name)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  });
+
   it('removes a half-made cluster when a create step fails', async () => {
     const name = clusterName('fail');
     made.push(name);

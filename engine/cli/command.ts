@@ -19,6 +19,8 @@ export interface CommandContext {
   log: Logger;
   out: (text: string) => void;
   verbose: boolean;
+  /** Fires on the first Ctrl-C: long operations stop and clean up. */
+  signal: AbortSignal;
 }
 
 /** One `kubelab` command (or subcommand). */

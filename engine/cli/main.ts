@@ -52,12 +52,19 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     let engine: Engine | undefined;
+    const interrupt = new AbortController();
+    process.on('SIGINT', () => {
+      if (interrupt.signal.aborted) process.exit(130);
+      interrupt.abort();
+      process.stderr.write('\ninterrupted: finishing the current step and cleaning up (Ctrl-C again to quit at once)\n');
+    });
     const ctx: CommandContext = {
       engine: () => (engine ??= createEngine({ log })),
       progress: renderer.progress,
       log,
       out: (t) => process.stdout.write(t),
       verbose,
+      signal: interrupt.signal,
     };
     const code = await command.run(ctx, { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals });
     renderer.close();

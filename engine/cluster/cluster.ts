@@ -56,7 +56,7 @@ export class Clusters {
   constructor(private readonly deps: ClusterDeps) {}
 
   /** Creates the cluster if it does not exist, else starts its nodes; resolves when every node is ready. */
-  async start(opts: StartOptions, progress: Progress): Promise<{ created: boolean; status: ClusterStatus }> {
+  async start(opts: StartOptions, progress: Progress, signal?: AbortSignal): Promise<{ created: boolean; status: ClusterStatus }> {
     const name = validateClusterName(opts.name ?? DEFAULT_CLUSTER);
     const count = validateNodeCount(opts.nodes ?? 1);
     const deadline = Date.now() + (opts.waitMs ?? DEFAULT_WAIT_MS);
@@ -72,7 +72,7 @@ export class Clusters {
         }
         await step(progress, 'Checking the host', () => this.deps.preflight(opts));
         await createCluster(
-          { cluster: name, nodeCount: count, apiPort: opts.apiPort, deadline, provider, progress, log, nodeImage: () => this.deps.nodeImage(progress), specs: [] },
+          { cluster: name, nodeCount: count, apiPort: opts.apiPort, deadline, provider, progress, log, nodeImage: () => this.deps.nodeImage(progress), specs: [], signal },
           state,
           opts.retain ?? false,
         );
@@ -85,7 +85,7 @@ export class Clusters {
         await writePeers(provider, existing);
         await Promise.all(existing.map((n) => provider.startNode(n.name)));
       });
-      await step(progress, 'Waiting for nested runtimes', () => waitReady(provider, existing.map((n) => n.name), deadline));
+      await step(progress, 'Waiting for nested runtimes', () => waitReady(provider, existing.map((n) => n.name), deadline, signal));
       return { created: false, status: await this.status(name, true) };
     } finally {
       await release();
@@ -152,7 +152,7 @@ export class Clusters {
   }
 
   /** Adds a worker to a running cluster, wired both ways; returns its name. */
-  async addNode(cluster: string, progress: Progress, waitMs = DEFAULT_WAIT_MS): Promise<string> {
+  async addNode(cluster: string, progress: Progress, signal?: AbortSignal, waitMs = DEFAULT_WAIT_MS): Promise<string> {
     const { provider, state } = this.deps;
     const nodes = await this.nodesOf(cluster);
     const release = await state.lock(cluster, 'node add');
@@ -165,7 +165,7 @@ export class Clusters {
         await step(progress, `Creating node ${spec.name}`, () => provider.createNode(spec));
         await step(progress, 'Wiring pod network', () => writePeers(provider, [...nodes, spec]));
         await step(progress, `Starting node ${spec.name}`, () => provider.startNode(spec.name));
-        await step(progress, 'Waiting for nested runtime', () => waitReady(provider, [spec.name], Date.now() + waitMs));
+        await step(progress, 'Waiting for nested runtime', () => waitReady(provider, [spec.name], Date.now() + waitMs, signal));
       } catch (err) {
         await provider.deleteNode(spec.name).catch(() => undefined);
         await writePeers(provider, nodes).catch(() => undefined);

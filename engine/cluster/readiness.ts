@@ -1,4 +1,4 @@
-import { KubelabError, isEngineUnreachable } from '../errors.js';
+import { checkInterrupt, KubelabError, isEngineUnreachable } from '../errors.js';
 import type { NodeProvider } from '../docker/provider.js';
 import { READY_LINE, READY_PATH } from '../supervisor/contract.js';
 
@@ -20,8 +20,8 @@ export async function nodeReady(provider: NodeProvider, node: string): Promise<b
  * starting one is watched through its output for the supervisor's ready line (no polling), with a
  * direct check every few seconds in case a line was missed. Throws naming the laggards at `deadline`.
  */
-export async function waitReady(provider: NodeProvider, nodes: string[], deadline: number): Promise<void> {
-  const results = await Promise.allSettled(nodes.map((n) => waitNode(provider, n, deadline)));
+export async function waitReady(provider: NodeProvider, nodes: string[], deadline: number, signal?: AbortSignal): Promise<void> {
+  const results = await Promise.allSettled(nodes.map((n) => waitNode(provider, n, deadline, signal)));
   const failed = results.map((r, i) => (r.status === 'rejected' ? i : -1)).filter((i) => i >= 0);
   const unreachable = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof NotReady));
   if (unreachable) throw unreachable.reason;
@@ -35,12 +35,13 @@ export async function waitReady(provider: NodeProvider, nodes: string[], deadlin
 
 class NotReady extends Error {}
 
-async function waitNode(provider: NodeProvider, node: string, deadline: number): Promise<void> {
+async function waitNode(provider: NodeProvider, node: string, deadline: number, signal?: AbortSignal): Promise<void> {
   for (;;) {
+    checkInterrupt(signal);
     if (await nodeReady(provider, node)) return;
     const left = deadline - Date.now();
     if (left <= 0) throw new NotReady(node);
-    if (await provider.waitForLogLine(node, READY_LINE, Math.min(left, 3000))) return;
+    if (await provider.waitForLogLine(node, READY_LINE, Math.min(left, 1000))) return;
     if (Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
 }

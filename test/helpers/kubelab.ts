@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,10 @@ export function testHome(): string {
 }
 
 /** Runs the built `kubelab` CLI as a user would (no TTY) and collects its output. */
-export function kubelab(args: string[], opts: { home: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string) => void }): Promise<CliResult> {
+export function kubelab(
+  args: string[],
+  opts: { home: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ChildProcess) => void },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, KUBELAB_HOME: opts.home, ...opts.env },
@@ -39,7 +42,7 @@ export function kubelab(args: string[], opts: { home: string; env?: NodeJS.Proce
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
     child.stderr.on('data', (b: Buffer) => {
       stderr += b.toString();
-      opts.onStderr?.(stderr);
+      opts.onStderr?.(stderr, child);
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));

@@ -19,7 +19,7 @@ export const nodeCommand: Command = {
     switch (sub) {
       case 'add': {
         const cluster = clusterArg(values, rest);
-        const name = await engine().clusters.addNode(cluster, ctx.progress);
+        const name = await engine().clusters.addNode(cluster, ctx.progress, ctx.signal);
         ctx.out(`Node "${name}" added to cluster "${cluster}".\n`);
         return 0;
       }

@@ -35,6 +35,7 @@ export const startCommand: Command = {
         apiPort,
       },
       ctx.progress,
+      ctx.signal,
     );
     ctx.out(`\nCluster "${status.name}" ${created ? 'created' : 'started'}: ${status.nodes.length} node(s), every nested runtime answering.\n\n`);
     ctx.out(statusView(status));

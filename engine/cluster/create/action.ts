@@ -1,3 +1,4 @@
+import { checkInterrupt } from '../../errors.js';
 import type { NodeProvider, NodeSpec } from '../../docker/provider.js';
 import type { Logger } from '../../log/logger.js';
 import { step, type Progress } from '../../log/progress.js';
@@ -17,6 +18,8 @@ export interface CreateContext {
   image?: string;
   subnet?: string;
   specs: NodeSpec[];
+  /** Fires when the user interrupts: the pipeline stops before its next action. */
+  signal?: AbortSignal;
 }
 
 /** One step of creating a cluster. */
@@ -27,7 +30,10 @@ export interface Action {
 
 /** Runs the actions in order, each as a progress step; stops at the first failure. */
 export async function runActions(actions: Action[], ctx: CreateContext): Promise<void> {
-  for (const action of actions) await step(ctx.progress, action.title, () => action.execute(ctx));
+  for (const action of actions) {
+    checkInterrupt(ctx.signal);
+    await step(ctx.progress, action.title, () => action.execute(ctx));
+  }
 }
 
 /** Returns a field the earlier actions must have set, or throws (a wiring bug, not a user error). */

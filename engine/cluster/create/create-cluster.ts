@@ -25,6 +25,7 @@ export async function createCluster(ctx: CreateContext, state: ClusterState, ret
       throw new KubelabError(`failed to create cluster "${ctx.cluster}": ${errorMessage(err)}`, {
         cause: err,
         details: (err as KubelabError).details,
+        exitCode: (err as KubelabError).exitCode,
         hint: `its parts were kept (--retain): inspect them with \`kubelab status ${ctx.cluster}\`, remove them with \`kubelab delete ${ctx.cluster}\``,
       });
     }
@@ -46,6 +47,7 @@ export async function createCluster(ctx: CreateContext, state: ClusterState, ret
       cause: err,
       details: (err as KubelabError).details,
       hint: (err as KubelabError).hint,
+      exitCode: (err as KubelabError).exitCode,
     });
   }
 }

@@ -13,6 +13,6 @@ export const startNodes: Action = {
 export const waitNodesReady: Action = {
   title: 'Waiting for nested runtimes',
   async execute(ctx) {
-    await waitReady(ctx.provider, ctx.specs.map((s) => s.name), ctx.deadline);
+    await waitReady(ctx.provider, ctx.specs.map((s) => s.name), ctx.deadline, ctx.signal);
   },
 };
