@@ -16,9 +16,9 @@ export async function nodeReady(provider: NodeProvider, node: string): Promise<b
 }
 
 /**
- * Waits until every node in `nodes` is ready: a node already ready answers the first check; a
- * starting one is watched through its output for the supervisor's ready line (no polling), with a
- * direct check every few seconds in case a line was missed. Throws naming the laggards at `deadline`.
+ * Waits until every node in `nodes` is ready: each is watched through its output since its
+ * current start for the supervisor's ready line (no polling), with a direct check every second
+ * in case the line was missed (e.g. the node restarted). Throws naming the laggards at `deadline`.
  */
 export async function waitReady(provider: NodeProvider, nodes: string[], deadline: number, signal?: AbortSignal): Promise<void> {
   const results = await Promise.allSettled(nodes.map((n) => waitNode(provider, n, deadline, signal)));
@@ -38,10 +38,11 @@ class NotReady extends Error {}
 async function waitNode(provider: NodeProvider, node: string, deadline: number, signal?: AbortSignal): Promise<void> {
   for (;;) {
     checkInterrupt(signal);
-    if (await nodeReady(provider, node)) return;
     const left = deadline - Date.now();
-    if (left <= 0) throw new NotReady(node);
-    if (await provider.waitForLogLine(node, READY_LINE, Math.min(left, 1000))) return;
-    if (Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // The node's output since its current start holds the ready line once it is ready: no race with the start.
+    if (left > 0 && (await provider.waitForLogLine(node, READY_LINE, Math.min(left, 1000)))) return;
+    if (await nodeReady(provider, node)) return;
+    if (Date.now() >= deadline) throw new NotReady(node);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,0 +1,63 @@
+import { apiVersionOf, RESOURCES, type ResourceType } from '../api/registry.js';
+
+/** The Kubernetes minor version whose API kubelab serves. */
+export const KUBERNETES_VERSION = { major: '1', minor: '34', patch: '0' };
+/** kubelab's own version, shown in gitVersion. */
+export const KUBELAB_VERSION = '0.1.0';
+
+const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** The answer to GET /version. */
+export function versionInfo(): Record<string, string> {
+  const { major, minor, patch } = KUBERNETES_VERSION;
+  return {
+    major,
+    minor,
+    gitVersion: `v${major}.${minor}.${patch}+kubelab.${KUBELAB_VERSION}`,
+    gitCommit: '',
+    gitTreeState: 'clean',
+    buildDate: '2026-11-22T00:00:00Z',
+    goVersion: `node${process.versions.node}`,
+    compiler: 'kubelab',
+    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  };
+}
+
+/** GET /api: the core group's versions. */
+export function coreVersions(): unknown {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '' }] };
+}
+
+/** GET /apis: every named group with its versions. */
+export function groupList(): unknown {
+  const groups = new Map<string, Set<string>>();
+  for (const r of RESOURCES.filter((t) => t.group)) groups.set(r.group, (groups.get(r.group) ?? new Set()).add(r.version));
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: [...groups].map(([name, versions]) => {
+      const list = [...versions].map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+      return { name, versions: list, preferredVersion: list[0] };
+    }),
+  };
+}
+
+/** GET /api/v1 or /apis/GROUP/VERSION: the resources served there; undefined when none are. */
+export function resourceList(group: string, version: string): unknown {
+  const types = RESOURCES.filter((t) => t.group === group && t.version === version);
+  if (types.length === 0) return undefined;
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: apiVersionOf(types[0]!),
+    resources: types.map((t: ResourceType) => ({
+      name: t.resource,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: VERBS,
+      ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+      ...(t.categories.length ? { categories: t.categories } : {}),
+    })),
+  };
+}

@@ -1,0 +1,196 @@
+// The apiserver (core/v1 namespaces, configmaps, secrets) on a real etcd, driven by real kubectl 1.34.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:https';
+import { request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiServer } from '../engine/apiserver/server.js';
+import { createCertificate, issuerFrom, type KeyPair } from '../engine/certs/x509.js';
+import { EtcdClient } from '../engine/store/etcd-client.js';
+import { Storage } from '../engine/store/storage.js';
+import { startEtcd, type TestEtcd } from './helpers/etcd.js';
+import { kubectl, kubectlStream, writeKubeconfig } from './helpers/kubectl.js';
+
+let etcd: TestEtcd;
+let client: EtcdClient;
+let server: Server;
+let port: number;
+let kc: string;
+let ca: KeyPair;
+let outsider: KeyPair;
+const dir = mkdtempSync(join(tmpdir(), 'kubelab-api-'));
+
+/** A raw HTTPS request to the apiserver, as a client without kubectl would make it. */
+function raw(method: string, path: string, opts: { body?: string | Buffer; cert?: KeyPair; contentType?: string } = {}): Promise<{ code: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method, path, ca: ca.cert, servername: 'localhost', ...(opts.cert ? { cert: opts.cert.cert, key: opts.cert.key } : {}), headers: { 'content-type': opts.contentType ?? 'application/json' } },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+let admin: KeyPair;
+
+describe.sequential('apiserver with real kubectl', () => {
+  beforeAll(async () => {
+    etcd = await startEtcd();
+    client = new EtcdClient(etcd.endpoint);
+    ca = createCertificate({ commonName: 'kubelab-ca', usage: 'ca' });
+    const issuer = issuerFrom(ca, 'kubelab-ca');
+    const serving = createCertificate({ commonName: 'kube-apiserver', usage: 'server', altNames: ['localhost', '127.0.0.1'] }, issuer);
+    admin = createCertificate({ commonName: 'kubelab-admin', organizations: ['system:masters'], usage: 'client' }, issuer);
+    outsider = createCertificate({ commonName: 'jane', organizations: ['developers'], usage: 'client' }, issuer);
+    server = await createApiServer({ storage: new Storage(client), tls: { key: serving.key, cert: serving.cert, ca: ca.cert } });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+    kc = writeKubeconfig(dir, `https://127.0.0.1:${port}`, ca.cert, admin);
+  });
+
+  afterAll(async () => {
+    server?.closeAllConnections();
+    server?.close();
+    client?.close();
+    await etcd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers kubectl version and api-resources', async () => {
+    const v = await kubectl(kc, ['version']);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/Server Version: v1\.34\.0\+kubelab\.0\.1\.0/);
+    const r = await kubectl(kc, ['api-resources']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^configmaps\s+cm\s+v1\s+true\s+ConfigMap$/m);
+    expect(r.stdout).toMatch(/^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
+    expect(r.stdout).toMatch(/^secrets\s+v1\s+true\s+Secret$/m);
+  });
+
+  it('creates and lists namespaces as kubectl users know them', async () => {
+    const c = await kubectl(kc, ['create', 'namespace', 'demo']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout.trim()).toBe('namespace/demo created');
+    const g = await kubectl(kc, ['get', 'ns']);
+    expect(g.stdout).toMatch(/^NAME\s+STATUS\s+AGE$/m);
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'demo']) expect(g.stdout).toMatch(new RegExp(`^${ns}\\s+Active\\s+\\d+s$`, 'm'));
+  });
+
+  it('creates ConfigMaps and Secrets and prints them in every output format', async () => {
+    const c = await kubectl(kc, ['-n', 'demo', 'create', 'configmap', 'app', '--from-literal=a=1', '--from-literal=b=2']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout.trim()).toBe('configmap/app created');
+    const g = await kubectl(kc, ['-n', 'demo', 'get', 'cm']);
+    expect(g.stdout).toMatch(/^NAME\s+DATA\s+AGE\napp\s+2\s+\d+s$/m);
+    const y = await kubectl(kc, ['-n', 'demo', 'get', 'configmap', 'app', '-o', 'yaml']);
+    expect(y.stdout).toMatch(/^ {2}a: "1"$/m);
+    expect(y.stdout).toMatch(/^ {2}uid: [0-9a-f-]{36}$/m);
+    expect(y.stdout).toMatch(/^ {2}resourceVersion: "\d+"$/m);
+    expect(y.stdout).toMatch(/^ {2}creationTimestamp: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"$/m);
+    const j = await kubectl(kc, ['-n', 'demo', 'get', 'cm', 'app', '-o', 'jsonpath={.data.b}']);
+    expect(j.stdout).toBe('2');
+    const again = await kubectl(kc, ['-n', 'demo', 'create', 'configmap', 'app']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('configmaps "app" already exists');
+
+    const s = await kubectl(kc, ['-n', 'demo', 'create', 'secret', 'generic', 'db', '--from-literal=password=hunter2']);
+    expect(s.code, s.stderr).toBe(0);
+    const sj = JSON.parse((await kubectl(kc, ['-n', 'demo', 'get', 'secret', 'db', '-o', 'json'])).stdout);
+    expect(sj.type).toBe('Opaque');
+    expect(Buffer.from(sj.data.password, 'base64').toString()).toBe('hunter2');
+    expect((await kubectl(kc, ['-n', 'demo', 'get', 'secrets'])).stdout).toMatch(/^db\s+Opaque\s+1\s+\d+s$/m);
+  });
+
+  it('labels objects and selects by label', async () => {
+    const l = await kubectl(kc, ['-n', 'demo', 'label', 'cm', 'app', 'tier=web']);
+    expect(l.code, l.stderr).toBe(0);
+    expect(l.stdout.trim()).toBe('configmap/app labeled');
+    expect((await kubectl(kc, ['-n', 'demo', 'get', 'cm', '-l', 'tier=web', '-o', 'name'])).stdout.trim()).toBe('configmap/app');
+    const none = await kubectl(kc, ['-n', 'demo', 'get', 'cm', '-l', 'tier=db']);
+    expect(none.stderr.trim()).toBe('No resources found in demo namespace.');
+    const a = await kubectl(kc, ['-n', 'demo', 'annotate', 'cm', 'app', 'owner=ops']);
+    expect(a.code, a.stderr).toBe(0);
+    expect((await kubectl(kc, ['-n', 'demo', 'get', 'cm', 'app', '-o', 'jsonpath={.metadata.annotations.owner}'])).stdout).toBe('ops');
+  });
+
+  it('streams changes to kubectl get -w', async () => {
+    const w = kubectlStream(kc, ['-n', 'demo', 'get', 'cm', '-w']);
+    try {
+      await expect.poll(w.output, { timeout: 10_000 }).toMatch(/^app\s+2\s+/m);
+      await kubectl(kc, ['-n', 'demo', 'create', 'configmap', 'late', '--from-literal=x=y']);
+      await expect.poll(w.output, { timeout: 10_000 }).toMatch(/^late\s+1\s+/m);
+      expect(w.output().match(/^NAME\s+DATA\s+AGE$/gm)).toHaveLength(1);
+    } finally {
+      w.child.kill();
+    }
+  });
+
+  it('rejects invalid objects with 422 and stores nothing', async () => {
+    const r = await kubectl(kc, ['-n', 'demo', 'create', 'configmap', 'Bad_Name']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ConfigMap "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+    const missing = await kubectl(kc, ['-n', 'nope', 'create', 'configmap', 'x']);
+    expect(missing.stderr).toContain('namespaces "nope" not found');
+  });
+
+  it('deletes objects, and a namespace with everything in it', async () => {
+    const d = await kubectl(kc, ['-n', 'demo', 'delete', 'cm', 'late']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout.trim()).toBe('configmap "late" deleted from demo namespace');
+    const ns = await kubectl(kc, ['delete', 'namespace', 'demo', '--timeout=30s']);
+    expect(ns.code, ns.stderr).toBe(0);
+    expect((await kubectl(kc, ['get', 'ns', 'demo'])).stderr).toContain('namespaces "demo" not found');
+    const { items } = await new Storage(client).list({ resource: 'configmaps', namespace: 'demo' });
+    expect(items).toHaveLength(0);
+  });
+
+  it('answers 401 without credentials except for health and version, 403 without rights', async () => {
+    for (const path of ['/api', '/api/v1/namespaces', '/api/v1/namespaces/default/configmaps']) {
+      const r = await raw('GET', path);
+      expect(r.code).toBe(401);
+      expect(JSON.parse(r.body)).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+    }
+    for (const path of ['/healthz', '/livez', '/readyz', '/version']) expect((await raw('GET', path)).code).toBe(200);
+    const f = await raw('GET', '/api/v1/namespaces/default/configmaps', { cert: outsider });
+    expect(f.code).toBe(403);
+    expect(JSON.parse(f.body).message).toContain('User "jane" cannot list');
+  });
+
+  it('turns bad bodies into clear Status errors and keeps serving', async () => {
+    const post = (body: string | Buffer, query = '') => raw('POST', `/api/v1/namespaces/default/configmaps${query}`, { body, cert: admin });
+    const malformed = await post('{"metadata": ');
+    expect(malformed.code).toBe(400);
+    expect(JSON.parse(malformed.body).message).toMatch(/not valid JSON/);
+    const strict = await post(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, bogus: 1 }), '?fieldValidation=Strict');
+    expect(strict.code).toBe(400);
+    expect(JSON.parse(strict.body).message).toBe('strict decoding error: unknown field "bogus"');
+    const wrongKind = await post(JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } }));
+    expect(wrongKind.code).toBe(400);
+    const noName = await post(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }));
+    expect(noName.code).toBe(422);
+    expect(JSON.parse(noName.body).details.causes[0]).toMatchObject({ reason: 'FieldValueRequired', field: 'metadata.name' });
+    const huge = await post(Buffer.alloc(10 * 1024 * 1024, 'a'));
+    expect(huge.code).toBe(413);
+    const unknownKind = await raw('GET', '/api/v1/namespaces/default/widgets', { cert: admin });
+    expect(unknownKind.code).toBe(404);
+    expect((await new Storage(client).list({ resource: 'configmaps', namespace: 'default' })).items).toHaveLength(0);
+    expect((await kubectl(kc, ['get', 'ns', 'default'])).code).toBe(0);
+  });
+
+  it('answers 409 Conflict to an update from a stale resourceVersion', async () => {
+    const created = JSON.parse((await raw('POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cas' }, data: { v: '1' } }), cert: admin })).body);
+    const put = (data: Record<string, string>) =>
+      raw('PUT', '/api/v1/namespaces/default/configmaps/cas', { body: JSON.stringify({ ...created, data }), cert: admin });
+    expect((await put({ v: '2' })).code).toBe(200);
+    const stale = await put({ v: '3' });
+    expect(stale.code).toBe(409);
+    expect(JSON.parse(stale.body).reason).toBe('Conflict');
+  });
+});
