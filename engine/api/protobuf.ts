@@ -73,22 +73,22 @@ function decodeTime(buf: Buffer): string {
   return new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-function decodeMapEntry(buf: Buffer, valueType: 'string' | 'bytes'): [string, string] {
+/** The length-delimited fields of a message by number (the last occurrence wins); other fields are skipped. */
+function delimitedFields(buf: Buffer): Map<number, Buffer> {
   const r = new Reader(buf);
-  let k = '';
-  let v: Buffer = Buffer.alloc(0);
+  const out = new Map<number, Buffer>();
   while (!r.done) {
     const key = Number(r.varint());
-    const field = key >> 3;
-    if ((key & 7) !== 2) {
-      r.skip(key & 7);
-      continue;
-    }
-    const b = r.bytes();
-    if (field === 1) k = b.toString('utf8');
-    else if (field === 2) v = b;
+    if ((key & 7) === 2) out.set(key >> 3, r.bytes());
+    else r.skip(key & 7);
   }
-  return [k, valueType === 'bytes' ? v.toString('base64') : v.toString('utf8')];
+  return out;
+}
+
+function decodeMapEntry(buf: Buffer, valueType: 'string' | 'bytes'): [string, string] {
+  const f = delimitedFields(buf);
+  const v = f.get(2) ?? Buffer.alloc(0);
+  return [(f.get(1) ?? Buffer.alloc(0)).toString('utf8'), valueType === 'bytes' ? v.toString('base64') : v.toString('utf8')];
 }
 
 /** Decodes one message into a plain object following `schema`; unknown field numbers are skipped. */
@@ -133,23 +133,10 @@ export function decodeMessage(buf: Buffer, schema: ProtoMessage): Record<string,
 /** The envelope of a Kubernetes protobuf body: its apiVersion and kind, and the object's own bytes. */
 export function unwrapEnvelope(body: Buffer): { apiVersion: string; kind: string; raw: Buffer } {
   if (!body.subarray(0, 4).equals(K8S_MAGIC)) throw new ProtoError('not a Kubernetes protobuf body (the "k8s\\0" prefix is missing)');
-  const r = new Reader(body.subarray(4));
-  let apiVersion = '';
-  let kind = '';
-  let raw: Buffer = Buffer.alloc(0);
-  while (!r.done) {
-    const key = Number(r.varint());
-    const field = key >> 3;
-    if ((key & 7) !== 2) {
-      r.skip(key & 7);
-      continue;
-    }
-    const b = r.bytes();
-    if (field === 1) {
-      const tm = decodeMessage(b, { 1: { name: 'apiVersion', type: 'string' }, 2: { name: 'kind', type: 'string' } });
-      apiVersion = String(tm.apiVersion ?? '');
-      kind = String(tm.kind ?? '');
-    } else if (field === 2) raw = b;
-  }
+  const f = delimitedFields(body.subarray(4));
+  const typeMeta = decodeMessage(f.get(1) ?? Buffer.alloc(0), { 1: { name: 'apiVersion', type: 'string' }, 2: { name: 'kind', type: 'string' } });
+  const apiVersion = String(typeMeta.apiVersion ?? '');
+  const kind = String(typeMeta.kind ?? '');
+  const raw = f.get(2) ?? Buffer.alloc(0);
   return { apiVersion, kind, raw };
 }
