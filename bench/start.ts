@@ -14,7 +14,7 @@ import { bridgeAddressFor, podCidrFor } from '../engine/network/ipam.js';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BIN = fileURLToPath(new URL('../bin/kubelab.js', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'kubelab-bench-'));
-const env = { ...process.env, KUBELAB_HOME: home };
+const env = { ...process.env, KUBELAB_HOME: home, KUBECONFIG: join(home, 'kubeconfig') };
 
 function run(cmd: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import { Clusters } from './cluster/cluster.js';
 import { checkDisk, checkHostPort } from './cluster/preflight.js';
 import { ClusterState } from './cluster/state.js';
+import { kubeconfigPath } from './kubeconfig/kubeconfig.js';
 import { kubelabHome, packageRoot } from './config/paths.js';
 import { connectDocker } from './docker/connect.js';
 import { DockerProvider } from './docker/docker-provider.js';
@@ -55,6 +56,7 @@ export function createEngine(opts: { log?: Logger; home?: string } = {}): Engine
       await checkDisk(docker);
       if (o.apiPort !== undefined) await checkHostPort(o.apiPort);
     },
+    kubeconfigFile: kubeconfigPath(),
   });
   return {
     clusters,

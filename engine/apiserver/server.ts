@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -105,7 +106,7 @@ async function bootstrap(storage: Storage, handlers: ResourceHandlers): Promise<
       .create({ resource: nsType.resource }, {
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name, uid: crypto.randomUUID(), creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), labels: { 'kubernetes.io/metadata.name': name } },
+        metadata: { name, uid: randomUUID(), creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), labels: { 'kubernetes.io/metadata.name': name } },
         spec: { finalizers: ['kubernetes'] },
         status: { phase: 'Active' },
       })

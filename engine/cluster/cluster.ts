@@ -1,4 +1,6 @@
 import { KubelabError } from '../errors.js';
+import { standaloneKubeconfig } from '../kubeconfig/kubeconfig.js';
+import { clusterAccess, publishAccess, withdrawAccess } from './access.js';
 import type { NodeInfo, NodeProvider } from '../docker/provider.js';
 import type { Logger } from '../log/logger.js';
 import { step, type Progress } from '../log/progress.js';
@@ -20,6 +22,8 @@ export interface NodeStatus extends NodeInfo {
 /** A cluster as `list` and `status` report it. */
 export interface ClusterStatus {
   name: string;
+  /** The kubectl context of the cluster, once `start` has written it. */
+  context?: string;
   /** running: every node ready; stopped: no node running; degraded: anything in between. */
   state: 'running' | 'stopped' | 'degraded';
   nodes: NodeStatus[];
@@ -47,6 +51,8 @@ export interface ClusterDeps {
   nodeImage: (progress: Progress) => Promise<string>;
   /** Checks run before a create (disk space, fixed ports). */
   preflight: (opts: StartOptions) => Promise<void>;
+  /** The kubeconfig file kubelab merges its contexts into. */
+  kubeconfigFile: string;
 }
 
 const DEFAULT_WAIT_MS = 5 * 60_000;
@@ -72,11 +78,11 @@ export class Clusters {
         }
         await step(progress, 'Checking the host', () => this.deps.preflight(opts));
         await createCluster(
-          { cluster: name, nodeCount: count, apiPort: opts.apiPort, deadline, provider, progress, log, nodeImage: () => this.deps.nodeImage(progress), specs: [], signal },
+          { cluster: name, nodeCount: count, apiPort: opts.apiPort, deadline, provider, progress, log, nodeImage: () => this.deps.nodeImage(progress), pkiDir: state.pkiDir(name), specs: [], signal },
           state,
           opts.retain ?? false,
         );
-        return { created: true, status: await this.status(name, true) };
+        return { created: true, status: await this.publish(name, progress) };
       }
       if (opts.nodes !== undefined && opts.nodes !== existing.length) {
         log.warn(`cluster "${name}" already exists with ${existing.length} node(s); --nodes ${opts.nodes} is ignored (use \`kubelab node add|delete\`)`);
@@ -86,7 +92,7 @@ export class Clusters {
         await Promise.all(existing.map((n) => provider.startNode(n.name)));
       });
       await step(progress, 'Waiting for nested runtimes', () => waitReady(provider, existing.map((n) => n.name), deadline, signal));
-      return { created: false, status: await this.status(name, true) };
+      return { created: false, status: await this.publish(name, progress) };
     } finally {
       await release();
     }
@@ -112,6 +118,7 @@ export class Clusters {
     const release = await this.deps.state.lock(cluster, 'delete');
     try {
       await step(progress, `Deleting cluster ${cluster}`, () => this.deps.provider.deleteCluster(cluster));
+      await withdrawAccess(cluster, this.deps.kubeconfigFile);
       await this.deps.state.remove(cluster);
     } finally {
       await release();
@@ -149,6 +156,18 @@ export class Clusters {
     const running = withReady.filter((n) => n.state === 'running').length;
     const state = ready === nodes.length && nodes.length > 0 ? 'running' : running === 0 ? 'stopped' : 'degraded';
     return { name: cluster, state, nodes: withReady };
+  }
+
+  /** After a start: the ready cluster's status, with its context merged into the kubeconfig. */
+  private async publish(cluster: string, progress: Progress): Promise<ClusterStatus> {
+    const status = await this.status(cluster, true);
+    status.context = await step(progress, 'Writing kubeconfig', () => publishAccess(this.deps.state, cluster, status.nodes, this.deps.kubeconfigFile));
+    return status;
+  }
+
+  /** A kubeconfig holding only this cluster, for `kubelab kubeconfig`. */
+  async kubeconfig(cluster: string): Promise<string> {
+    return standaloneKubeconfig(await clusterAccess(this.deps.state, cluster, await this.nodesOf(cluster)));
   }
 
   /** Adds a worker to a running cluster, wired both ways; returns its name. */

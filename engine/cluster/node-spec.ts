@@ -1,9 +1,8 @@
 import type { NodeSpec } from '../docker/provider.js';
 import { nodeAddressFor, podCidrFor } from '../network/ipam.js';
+import { APISERVER_PORT } from '../supervisor/contract.js';
 import { nodeName, nodeRole } from './names.js';
 
-/** Port of the apiserver inside the control-plane node. */
-export const APISERVER_PORT = 6443;
 /** Port of each node's nested dockerd with TLS (docker-env). */
 export const DOCKER_TLS_PORT = 2376;
 

@@ -88,6 +88,11 @@ export class ClusterState {
     return out;
   }
 
+  /** Folder of the cluster's certificates. */
+  pkiDir(cluster: string): string {
+    return join(clusterDir(this.home, cluster), 'pki');
+  }
+
   /** Forgets everything kept about `cluster`. */
   async remove(cluster: string): Promise<void> {
     await rm(clusterDir(this.home, cluster), { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import type { NodeProvider } from '../docker/provider.js';
 import { CLUSTER_CIDR, podCidrFor } from '../network/ipam.js';
 import { formatPeers, PEERS_PATH } from '../network/peers.js';
@@ -17,5 +18,10 @@ export function peersContent(members: Member[]): string {
 /** Writes the current membership into every member; their supervisors route from it. */
 export async function writePeers(provider: NodeProvider, members: Member[]): Promise<void> {
   const content = peersContent(members);
-  await Promise.all(members.map((n) => provider.writeFile(n.name, PEERS_PATH, content)));
+  await Promise.all(members.map((n) => writePeersFile(provider, n.name, content)));
+}
+
+/** Writes the peers file into one node. */
+export function writePeersFile(provider: NodeProvider, node: string, content: string): Promise<void> {
+  return provider.writeFiles(node, dirname(PEERS_PATH), { [basename(PEERS_PATH)]: { content } });
 }

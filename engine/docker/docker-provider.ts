@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { pack } from 'tar-fs';
@@ -207,17 +207,17 @@ export class DockerProvider implements NodeProvider {
     return objects;
   }
 
-  async writeFile(node: string, path: string, content: string): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), 'kubelab-'));
+  async writeFiles(node: string, dir: string, files: Record<string, { content: string; mode?: number }>): Promise<void> {
+    const staging = await mkdtemp(join(tmpdir(), 'kubelab-'));
     try {
-      await writeFile(join(dir, basename(path)), content, { mode: 0o644 });
-      const archive = pack(dir, { entries: [basename(path)], map: (h) => ({ ...h, uid: 0, gid: 0 }) }) as unknown as NodeJS.ReadableStream;
-      await this.docker.getContainer(node).putArchive(archive, { path: dirname(path) });
+      for (const [name, f] of Object.entries(files)) await writeFile(join(staging, name), f.content, { mode: f.mode ?? 0o644 });
+      const archive = pack(staging, { entries: Object.keys(files), map: (h) => ({ ...h, uid: 0, gid: 0 }) }) as unknown as NodeJS.ReadableStream;
+      await this.docker.getContainer(node).putArchive(archive, { path: dir });
     } catch (err) {
       if (isEngineUnreachable(err)) throw engineUnreachable(err);
-      throw wrapError(`failed to write ${path} into node ${node}`, err);
+      throw wrapError(`failed to write ${Object.keys(files).join(', ')} into ${dir} of node ${node}`, err);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await rm(staging, { recursive: true, force: true });
     }
   }
 

@@ -66,8 +66,8 @@ export interface NodeProvider {
   deleteNode(name: string): Promise<void>;
   /** Removes every labelled object of `cluster`; returns what it removed. */
   deleteCluster(cluster: string): Promise<ClusterObjects>;
-  /** Writes a file into a node (running or not); parents are created. */
-  writeFile(node: string, path: string, content: string): Promise<void>;
+  /** Writes files into an existing folder of a node (running or not); mode defaults to 0644. */
+  writeFiles(node: string, dir: string, files: Record<string, { content: string; mode?: number }>): Promise<void>;
   /**
    * Follows the node's output since its current start and resolves true once a line containing
    * `text` appears, false when the node stops or `timeoutMs` passes first.

@@ -11,3 +11,12 @@ export const DOCKER_SOCKET = '/var/run/docker.sock';
 
 /** Where the control plane's etcd answers, inside the control-plane node only. */
 export const ETCD_CLIENT_URL = 'http://127.0.0.1:2379';
+
+/** Where the control-plane node keeps the cluster's certificates (written by the host). */
+export const PKI_DIR = '/etc/kubelab/pki';
+
+/** Port of the apiserver inside the control-plane node. */
+export const APISERVER_PORT = 6443;
+
+/** The cluster-side bundle inside every node. */
+export const CLUSTER_BUNDLE_PATH = '/usr/lib/kubelab/cluster.cjs';

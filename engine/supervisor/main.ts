@@ -1,13 +1,16 @@
 // Cluster-side entry point, bundled into dist/cluster.cjs and carried by the node image.
+import { runApiServer } from '../apiserver/main.js';
 import { runSupervisor } from './supervisor.js';
 
-const command = process.argv[2];
-if (command === 'supervisor') {
-  runSupervisor().catch((err: Error) => {
-    process.stderr.write(`kubelab supervisor failed: ${err.stack ?? err.message}\n`);
+const commands: Record<string, () => Promise<void>> = { supervisor: runSupervisor, apiserver: runApiServer };
+const command = process.argv[2] ?? '';
+const run = commands[command];
+if (run) {
+  run().catch((err: Error) => {
+    process.stderr.write(`kubelab ${command} failed: ${err.stack ?? err.message}\n`);
     process.exit(1);
   });
 } else {
-  process.stderr.write(`usage: cluster.cjs supervisor\n`);
+  process.stderr.write(`usage: cluster.cjs ${Object.keys(commands).join('|')}\n`);
   process.exit(2);
 }

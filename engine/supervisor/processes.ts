@@ -1,5 +1,5 @@
 import { bridgeAddressFor } from '../network/ipam.js';
-import { DOCKER_SOCKET, ETCD_CLIENT_URL } from './contract.js';
+import { CLUSTER_BUNDLE_PATH, DOCKER_SOCKET, ETCD_CLIENT_URL } from './contract.js';
 import type { ProcessSpec } from './process.js';
 
 /** This node's identity, from the environment the host gave the container. */
@@ -51,6 +51,7 @@ export function processesFor(node: NodeIdentity): ProcessSpec[] {
   const list: ProcessSpec[] = [];
   if (node.role === 'control-plane') {
     list.push({ name: 'etcd', command: 'etcd', args: etcdArgs(node), logFile: '/var/log/kubelab/etcd.log' });
+    list.push({ name: 'apiserver', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'apiserver'], logFile: '/var/log/kubelab/apiserver.log' });
   }
   list.push({ name: 'dockerd', command: 'dockerd', args: dockerdArgs(node), logFile: '/var/log/kubelab/dockerd.log' });
   return list;

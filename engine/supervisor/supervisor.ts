@@ -1,12 +1,13 @@
 import { watch } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { dirname } from 'node:path';
 import { CLUSTER_CIDR } from '../network/ipam.js';
 import { NodeNetwork } from '../network/node-network.js';
 import { PEERS_PATH } from '../network/peers.js';
 import { prepareCgroups } from './cgroups.js';
-import { DOCKER_SOCKET, READY_LINE, READY_PATH } from './contract.js';
+import { APISERVER_PORT, DOCKER_SOCKET, READY_LINE, READY_PATH } from './contract.js';
 import { processesFor, type NodeIdentity } from './processes.js';
 import { SupervisedProcess } from './process.js';
 import { seedRestOfVar, seedVar } from './var-seed.js';
@@ -64,6 +65,7 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
   };
   await waitForDocker();
   await reconcile();
+  if (node.role === 'control-plane') await waitFor(apiserverReady);
   await writeFile(READY_PATH, `${new Date().toISOString()}\n`);
   say(READY_LINE);
   seedRestOfVar(say);
@@ -77,11 +79,32 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 /** Resolves once the nested dockerd answers /_ping. */
-async function waitForDocker(): Promise<void> {
+function waitForDocker(): Promise<void> {
+  return waitFor(ping);
+}
+
+/** Polls `check` every 50 ms until it says yes. */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
   for (;;) {
-    if (await ping()) return;
+    if (await check()) return;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** True when the apiserver beside this supervisor answers /readyz (loopback; its certificate is not what is being checked). */
+function apiserverReady(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpsRequest({ host: '127.0.0.1', port: APISERVER_PORT, path: '/readyz', rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.end();
+  });
 }
 
 function ping(): Promise<boolean> {

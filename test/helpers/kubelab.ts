@@ -34,7 +34,8 @@ export function kubelab(
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, KUBELAB_HOME: opts.home, ...opts.env },
+      // Never the user's own kubeconfig: each suite's state folder holds its own.
+      env: { ...process.env, KUBELAB_HOME: opts.home, KUBECONFIG: join(opts.home, 'kubeconfig'), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

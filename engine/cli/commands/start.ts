@@ -37,7 +37,8 @@ export const startCommand: Command = {
       ctx.progress,
       ctx.signal,
     );
-    ctx.out(`\nCluster "${status.name}" ${created ? 'created' : 'started'}: ${status.nodes.length} node(s), every nested runtime answering.\n\n`);
+    ctx.out(`\nCluster "${status.name}" ${created ? 'created' : 'started'}: ${status.nodes.length} node(s), every nested runtime answering.\n`);
+    ctx.out(`kubectl now uses context "${status.context}" (try \`kubectl get namespaces\`).\n\n`);
     ctx.out(statusView(status));
     return 0;
   },

@@ -1,3 +1,4 @@
+import type { ClusterPki } from '../../certs/cluster-pki.js';
 import { checkInterrupt } from '../../errors.js';
 import type { NodeProvider, NodeSpec } from '../../docker/provider.js';
 import type { Logger } from '../../log/logger.js';
@@ -17,6 +18,9 @@ export interface CreateContext {
   nodeImage: () => Promise<string>;
   image?: string;
   subnet?: string;
+  /** Where the cluster's certificates are kept on the host. */
+  pkiDir: string;
+  pki?: ClusterPki;
   specs: NodeSpec[];
   /** Fires when the user interrupts: the pipeline stops before its next action. */
   signal?: AbortSignal;

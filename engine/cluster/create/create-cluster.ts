@@ -1,13 +1,15 @@
 import { errorMessage, isEngineUnreachable, KubelabError } from '../../errors.js';
+import { step } from '../../log/progress.js';
 import type { ClusterState } from '../state.js';
 import { runActions, type Action, type CreateContext } from './action.js';
+import { createCertificates } from './actions/create-certificates.js';
 import { createNetwork } from './actions/create-network.js';
 import { createNodes } from './actions/create-nodes.js';
 import { ensureImage } from './actions/ensure-image.js';
 import { startNodes, waitNodesReady } from './actions/start-nodes.js';
 
 /** The creation pipeline, in order. */
-export const CREATE_ACTIONS: Action[] = [ensureImage, createNetwork, createNodes, startNodes, waitNodesReady];
+export const CREATE_ACTIONS: Action[] = [ensureImage, createNetwork, createCertificates, createNodes, startNodes, waitNodesReady];
 
 /**
  * Creates a cluster by running the pipeline. On failure the half-made cluster is removed (unless
@@ -35,14 +37,10 @@ export async function createCluster(ctx: CreateContext, state: ClusterState, ret
         hint: `once the engine is back, the next kubelab command removes what was made (or run \`kubelab delete ${ctx.cluster}\`)`,
       });
     }
-    ctx.progress({ step: 'Removing the half-made cluster', status: 'start' });
-    try {
+    await step(ctx.progress, 'Removing the half-made cluster', async () => {
       await ctx.provider.deleteCluster(ctx.cluster);
       await state.remove(ctx.cluster);
-      ctx.progress({ step: 'Removing the half-made cluster', status: 'done' });
-    } catch (cleanupErr) {
-      ctx.progress({ step: 'Removing the half-made cluster', status: 'fail', message: errorMessage(cleanupErr) });
-    }
+    }).catch(() => undefined); // the failure is shown as a failed step; the create's own error follows
     throw new KubelabError(`failed to create cluster "${ctx.cluster}": ${errorMessage(err)}`, {
       cause: err,
       details: (err as KubelabError).details,

@@ -1,11 +1,13 @@
-import { PEERS_PATH } from '../../../network/peers.js';
+import { pkiFiles } from '../../../certs/cluster-pki.js';
+import { PKI_DIR } from '../../../supervisor/contract.js';
 import { nodeSpec } from '../../node-spec.js';
-import { peersContent } from '../../wiring.js';
+import { peersContent, writePeersFile } from '../../wiring.js';
 import { required, type Action } from '../action.js';
 
 /**
  * Creates every node's volume and container (1 control plane + workers), not yet started, each
- * already told about all the others so it routes to every pod range from its first boot.
+ * already told about all the others so it routes to every pod range from its first boot; the
+ * control plane also gets the cluster's certificates (all but the admin's).
  */
 export const createNodes: Action = {
   title: 'Creating nodes',
@@ -14,10 +16,17 @@ export const createNodes: Action = {
     const subnet = required(ctx, 'subnet');
     ctx.specs = Array.from({ length: ctx.nodeCount }, (_, i) => nodeSpec(ctx.cluster, i, image, subnet, ctx.apiPort));
     const peers = peersContent(ctx.specs);
+    const pki = required(ctx, 'pki');
+    const pkiFilesForNode = Object.fromEntries(
+      Object.entries(pkiFiles(pki))
+        .filter(([name]) => !name.startsWith('admin.'))
+        .map(([name, content]) => [name, { content, mode: name.endsWith('.key') ? 0o600 : 0o644 }]),
+    );
     await Promise.all(
       ctx.specs.map(async (s) => {
         await ctx.provider.createNode(s);
-        await ctx.provider.writeFile(s.name, PEERS_PATH, peers);
+        await writePeersFile(ctx.provider, s.name, peers);
+        if (s.role === 'control-plane') await ctx.provider.writeFiles(s.name, PKI_DIR, pkiFilesForNode);
       }),
     );
   },

@@ -1,0 +1,127 @@
+// The control plane in a real cluster: etcd started and restarted by the supervisor with its data
+// on the node's volume; the apiserver in the node, reached by real kubectl through the kubeconfig
+// context that `kubelab start` merges (and `delete` removes) without touching other contexts.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../engine/index.js';
+import { clusterName, engineFor, forceRemove, kubelab, testHome } from './helpers/kubelab.js';
+import { kubectl } from './helpers/kubectl.js';
+import { b64, etcdInNode } from './helpers/node-etcd.js';
+
+/** A GET to the apiserver on loopback without client credentials (its certificate is not what is tested here). */
+function fetchInsecure(url: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    request(url, { rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0 });
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+const home = testHome();
+const name = clusterName('cp');
+const kubeconfig = join(home, 'kube', 'config');
+const env = { KUBECONFIG: kubeconfig };
+const cp = `${name}-control-plane`;
+let engine: Engine;
+
+async function readKey(key: string): Promise<string | undefined> {
+  const res = (await etcdInNode(engine, cp, '/v3/kv/range', { key: b64(key) })) as { kvs?: Array<{ value: string }> };
+  const v = res.kvs?.[0]?.value;
+  return v === undefined ? undefined : Buffer.from(v, 'base64').toString();
+}
+
+describe.sequential('etcd on the control plane', () => {
+  beforeAll(async () => {
+    engine = engineFor(home);
+    // Someone else's context is already there and must survive.
+    mkdirSync(join(home, 'kube'), { recursive: true });
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- name: other\n  cluster:\n    server: https://other.example:6443\ncontexts:\n- name: other\n  context:\n    cluster: other\n    user: other\nusers:\n- name: other\n  user:\n    token: abc\ncurrent-context: other\n');
+    const r = await kubelab(['start', '--name', name, '--nodes', '2'], { home, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`kubectl now uses context "kubelab-${name}"`);
+  });
+  afterAll(async () => {
+    await forceRemove(name);
+  });
+
+  it('answers on the control plane, and only there', async () => {
+    await expect.poll(() => etcdInNode(engine, cp, '/health').catch(() => ({})), { timeout: 20_000 }).toMatchObject({ health: 'true' });
+    const worker = await engine.provider.exec(`${name}-worker`, ['pgrep', '-x', 'etcd']);
+    expect(worker.exitCode).toBe(1);
+    const put = (await etcdInNode(engine, cp, '/v3/kv/put', { key: b64('/registry/test/kept'), value: b64('yes') })) as { header: { revision: string } };
+    expect(Number(put.header.revision)).toBeGreaterThan(1);
+    // its data lives on the node's volume
+    expect((await engine.provider.exec(cp, ['test', '-d', '/var/lib/etcd/member'])).exitCode).toBe(0);
+  });
+
+  it('is restarted by the supervisor after kill -9, with its data', async () => {
+    const before = (await engine.provider.exec(cp, ['pgrep', '-x', 'etcd'])).stdout.trim();
+    expect(before).toMatch(/^\d+$/);
+    await engine.provider.exec(cp, ['pkill', '-9', '-x', 'etcd']);
+    await expect.poll(async () => (await engine.provider.exec(cp, ['pgrep', '-x', 'etcd'])).stdout.trim(), { timeout: 15_000 }).toMatch(/^\d+$/);
+    expect((await engine.provider.exec(cp, ['pgrep', '-x', 'etcd'])).stdout.trim()).not.toBe(before);
+    await expect.poll(() => readKey('/registry/test/kept').catch(() => undefined), { timeout: 15_000 }).toBe('yes');
+    const logs = await engine.docker.getContainer(cp).logs({ stdout: true, stderr: true });
+    expect(logs.toString()).toMatch(/etcd exited \(SIGKILL\); restarting in 1s/);
+  });
+
+  it('keeps its data across kubelab stop and start', async () => {
+    expect((await kubelab(['stop', name], { home, env })).code).toBe(0);
+    const start = await kubelab(['start', '--name', name], { home, env });
+    expect(start.code, start.stderr).toBe(0);
+    await expect.poll(() => readKey('/registry/test/kept').catch(() => undefined), { timeout: 20_000 }).toBe('yes');
+  });
+
+  it('serves the API to real kubectl through the merged context', async () => {
+    const v = await kubectl(kubeconfig, ['version']);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toContain('Server Version: v1.34.0+kubelab.0.1.0');
+    expect((await kubectl(kubeconfig, ['config', 'current-context'])).stdout.trim()).toBe(`kubelab-${name}`);
+    expect((await kubectl(kubeconfig, ['config', 'get-contexts', '-o', 'name'])).stdout.split('\n').sort()).toEqual(['', `kubelab-${name}`, 'other']);
+    expect((await kubectl(kubeconfig, ['create', 'namespace', 'demo'])).code).toBe(0);
+    const cm = await kubectl(kubeconfig, ['-n', 'demo', 'create', 'configmap', 'kept', '--from-literal=a=1']);
+    expect(cm.code, cm.stderr).toBe(0);
+    expect((await kubectl(kubeconfig, ['get', 'ns'])).stdout).toMatch(/^demo\s+Active/m);
+  });
+
+  it('publishes the API on 127.0.0.1 only, and refuses anonymous requests', async () => {
+    const info = await engine.docker.getContainer(cp).inspect();
+    const bindings = info.HostConfig.PortBindings as Record<string, Array<{ HostIp: string }>>;
+    for (const list of Object.values(bindings)) for (const b of list) expect(b.HostIp).toBe('127.0.0.1');
+    const port = (info.NetworkSettings.Ports['6443/tcp'] ?? [])[0]?.HostPort;
+    const anon = await fetchInsecure(`https://127.0.0.1:${port}/api/v1/namespaces`);
+    expect(anon.status).toBe(401);
+    expect((await fetchInsecure(`https://127.0.0.1:${port}/version`)).status).toBe(200);
+  });
+
+  it('keeps API objects across stop and start, and rewrites the context\'s port', async () => {
+    const before = JSON.parse((await kubectl(kubeconfig, ['-n', 'demo', 'get', 'cm', 'kept', '-o', 'json'])).stdout);
+    expect((await kubelab(['stop', name], { home, env })).code).toBe(0);
+    const start = await kubelab(['start', '--name', name], { home, env });
+    expect(start.code, start.stderr).toBe(0);
+    const after = JSON.parse((await kubectl(kubeconfig, ['-n', 'demo', 'get', 'cm', 'kept', '-o', 'json'])).stdout);
+    expect(after.metadata.uid).toBe(before.metadata.uid);
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(after.data).toEqual({ a: '1' });
+  });
+
+  it('prints a kubeconfig of its own with `kubelab kubeconfig`', async () => {
+    const r = await kubelab(['kubeconfig', name], { home, env });
+    expect(r.code, r.stderr).toBe(0);
+    const own = join(home, 'own.kubeconfig');
+    writeFileSync(own, r.stdout);
+    expect((await kubectl(own, ['get', 'ns', 'demo', '-o', 'name'])).stdout.trim()).toBe('namespace/demo');
+  });
+
+  it('removes its context on delete and leaves the others', async () => {
+    expect((await kubelab(['delete', name], { home, env })).code).toBe(0);
+    const text = readFileSync(kubeconfig, 'utf8');
+    expect(text).not.toContain(`kubelab-${name}`);
+    expect(text).toContain('https://other.example:6443');
+  });
+});
