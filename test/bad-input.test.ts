@@ -142,7 +142,7 @@ describe('concurrent and interrupted operations', () => {
       home,
       env: { DOCKER_HOST: `unix://${sock}` },
       onStderr: (text) => {
-        if (!cut && text.includes('• Starting nodes')) {
+        if (!cut && text.includes('• Creating and starting nodes')) {
           cut = true;
           proxy.close();
           for (const s of clients) s.destroy();
@@ -154,7 +154,8 @@ describe('concurrent and interrupted operations', () => {
     expect(r.stderr).toContain(`the Docker engine stopped answering while creating cluster "${name}"`);
     expect(r.stderr).toMatch(/hint: once the engine is back, the next kubelab command removes what was made/);
     // The half-made parts are still there, since the engine could not be told to remove them...
-    expect((await objectsOf(name)).containers).toBeGreaterThan(0);
+    const left = await objectsOf(name);
+    expect(left.networks + left.containers + left.volumes).toBeGreaterThan(0);
     // ...and the next command, with the engine back, removes them.
     const list = await kubelab(['list'], { home });
     expect(list.code, list.stderr).toBe(0);
@@ -169,7 +170,7 @@ describe('concurrent and interrupted operations', () => {
     const r = await kubelab(['start', '--name', name, '--nodes', '2'], {
       home,
       onStderr: (text, child) => {
-        if (!sent && text.includes('• Starting nodes')) {
+        if (!sent && text.includes('• Creating and starting nodes')) {
           sent = true;
           child.kill('SIGINT');
         }

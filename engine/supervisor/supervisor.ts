@@ -63,9 +63,9 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
       busy = false;
     }
   };
+  // Network rules wait for dockerd: both take the xtables lock, and dockerd starts slower when they race.
   await waitForDocker();
-  await reconcile();
-  if (node.role === 'control-plane') await waitFor(apiserverReady);
+  await Promise.all([reconcile(), node.role === 'control-plane' ? waitFor(apiserverReady) : undefined]);
   await writeFile(READY_PATH, `${new Date().toISOString()}\n`);
   say(READY_LINE);
   seedRestOfVar(say);

@@ -6,10 +6,10 @@ import { createCertificates } from './actions/create-certificates.js';
 import { createNetwork } from './actions/create-network.js';
 import { createNodes } from './actions/create-nodes.js';
 import { ensureImage } from './actions/ensure-image.js';
-import { startNodes, waitNodesReady } from './actions/start-nodes.js';
+import { waitNodesReady } from './actions/wait-ready.js';
 
 /** The creation pipeline, in order. */
-export const CREATE_ACTIONS: Action[] = [ensureImage, createNetwork, createCertificates, createNodes, startNodes, waitNodesReady];
+export const CREATE_ACTIONS: Action[] = [ensureImage, createNetwork, createCertificates, createNodes, waitNodesReady];
 
 /**
  * Creates a cluster by running the pipeline. On failure the half-made cluster is removed (unless

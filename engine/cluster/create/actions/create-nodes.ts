@@ -5,12 +5,13 @@ import { peersContent, writePeersFile } from '../../wiring.js';
 import { required, type Action } from '../action.js';
 
 /**
- * Creates every node's volume and container (1 control plane + workers), not yet started, each
- * already told about all the others so it routes to every pod range from its first boot; the
- * control plane also gets the cluster's certificates (all but the admin's).
+ * Creates and starts every node (1 control plane + workers), each as soon as it is made; the
+ * control plane, the slowest to become ready, goes first. Before its first boot each node is
+ * told about all the others, so it routes to every pod range at once, and the control plane
+ * gets the cluster's certificates (all but the admin's).
  */
 export const createNodes: Action = {
-  title: 'Creating nodes',
+  title: 'Creating and starting nodes',
   async execute(ctx) {
     const image = required(ctx, 'image');
     const subnet = required(ctx, 'subnet');
@@ -27,6 +28,7 @@ export const createNodes: Action = {
         await ctx.provider.createNode(s);
         await writePeersFile(ctx.provider, s.name, peers);
         if (s.role === 'control-plane') await ctx.provider.writeFiles(s.name, PKI_DIR, pkiFilesForNode);
+        await ctx.provider.startNode(s.name);
       }),
     );
   },

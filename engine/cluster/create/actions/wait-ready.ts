@@ -1,14 +1,6 @@
 import { waitReady } from '../../readiness.js';
 import type { Action } from '../action.js';
 
-/** Starts every node at once. */
-export const startNodes: Action = {
-  title: 'Starting nodes',
-  async execute(ctx) {
-    await Promise.all(ctx.specs.map((s) => ctx.provider.startNode(s.name)));
-  },
-};
-
 /** Waits until every node's nested runtime answers and its network is wired. */
 export const waitNodesReady: Action = {
   title: 'Waiting for nested runtimes',
