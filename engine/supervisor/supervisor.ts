@@ -1,6 +1,6 @@
 import { watch } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { dirname } from 'node:path';
 import { CLUSTER_CIDR } from '../network/ipam.js';
@@ -93,23 +93,18 @@ async function waitFor(check: () => Promise<boolean>): Promise<void> {
 
 /** True when the apiserver beside this supervisor answers /readyz (loopback; its certificate is not what is being checked). */
 function apiserverReady(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = httpsRequest({ host: '127.0.0.1', port: APISERVER_PORT, path: '/readyz', rejectUnauthorized: false, timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(false);
-    });
-    req.end();
-  });
+  return answersOk((done) => httpsRequest({ host: '127.0.0.1', port: APISERVER_PORT, path: '/readyz', rejectUnauthorized: false, timeout: 1000 }, done));
 }
 
+/** True when the nested dockerd answers /_ping. */
 function ping(): Promise<boolean> {
+  return answersOk((done) => request({ socketPath: DOCKER_SOCKET, path: '/_ping', timeout: 1000 }, done));
+}
+
+/** Sends the request `make` builds and says whether it was answered 200 within its timeout. */
+function answersOk(make: (onResponse: (res: IncomingMessage) => void) => ClientRequest): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ socketPath: DOCKER_SOCKET, path: '/_ping', timeout: 1000 }, (res) => {
+    const req = make((res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });
