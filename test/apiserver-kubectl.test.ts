@@ -108,6 +108,33 @@ describe.sequential('apiserver with real kubectl', () => {
     expect((await kubectl(kc, ['-n', 'demo', 'get', 'secrets'])).stdout).toMatch(/^db\s+Opaque\s+1\s+\d+s$/m);
   });
 
+  it('applies manifests with kubectl apply, validated by the server', async () => {
+    const manifest = (value: string, extra = '') =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: demo\ndata:\n  key: "${value}"\n${extra}`;
+    const first = await kubectl(kc, ['apply', '-f', '-'], manifest('1'));
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trim()).toBe('configmap/applied created');
+    const same = await kubectl(kc, ['apply', '-f', '-'], manifest('1'));
+    expect(same.stdout.trim()).toBe('configmap/applied unchanged');
+    const changed = await kubectl(kc, ['apply', '-f', '-'], manifest('2'));
+    expect(changed.stdout.trim()).toBe('configmap/applied configured');
+    expect((await kubectl(kc, ['-n', 'demo', 'get', 'cm', 'applied', '-o', 'jsonpath={.data.key}'])).stdout).toBe('2');
+    const bad = await kubectl(kc, ['apply', '-f', '-'], manifest('3', 'colour: blue\n'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('unknown field "colour"');
+    expect((await kubectl(kc, ['-n', 'demo', 'get', 'cm', 'applied', '-o', 'jsonpath={.data.key}'])).stdout).toBe('2');
+  });
+
+  it('explains fields from its OpenAPI schemas', async () => {
+    const e = await kubectl(kc, ['explain', 'configmap.data']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stdout).toMatch(/KIND:\s+ConfigMap/);
+    expect(e.stdout).toMatch(/FIELD:\s+data <map\[string\]string>/);
+    expect(e.stdout).toContain('Configuration values as UTF-8 strings');
+    const meta = await kubectl(kc, ['explain', 'secret.metadata.labels']);
+    expect(meta.stdout).toContain('Key-value pairs for selecting and grouping objects.');
+  });
+
   it('labels objects and selects by label', async () => {
     const l = await kubectl(kc, ['-n', 'demo', 'label', 'cm', 'app', 'tier=web']);
     expect(l.code, l.stderr).toBe(0);

@@ -1,5 +1,6 @@
 // The served API types, as data. Field names and structure follow Kubernetes; the words are ours.
 // Validation, defaulting, discovery and table printing read from here, so adding a kind is one entry.
+import { KIND_SCHEMAS } from './schemas.js';
 
 /** A printer column of `kubectl get`: its header and how to read the cell from an object. */
 export interface Column {
@@ -46,18 +47,12 @@ export interface ResourceType {
   namespaced: boolean;
   shortNames: string[];
   categories: string[];
-  /** Top-level fields besides apiVersion, kind and metadata; anything else is an unknown field. */
-  fields: string[];
+  /** OpenAPI component name of the kind's schema, e.g. io.k8s.api.core.v1.ConfigMap. */
+  schemaName: string;
   columns: Column[];
   /** One-line summary of the kind. */
   description: string;
 }
-
-/** Fields ObjectMeta may carry. */
-export const META_FIELDS = [
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
-];
 
 /** Human-readable age as kubectl prints it: 5s, 3m, 2d4h… */
 export function age(timestamp: string | undefined, now = Date.now()): string {
@@ -84,19 +79,19 @@ const count = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v).lengt
 export const RESOURCES: ResourceType[] = [
   {
     group: '', version: 'v1', kind: 'Namespace', resource: 'namespaces', singular: 'namespace', namespaced: false,
-    shortNames: ['ns'], categories: [], fields: ['spec', 'status'],
+    shortNames: ['ns'], categories: [], schemaName: 'io.k8s.api.core.v1.Namespace',
     description: 'A named scope that groups objects and separates them from those of other namespaces.',
     columns: [nameColumn, { name: 'Status', type: 'string', description: 'Lifecycle phase: Active or Terminating.', cell: (o) => String((o.status as { phase?: string } | undefined)?.phase ?? '') }, ageColumn],
   },
   {
     group: '', version: 'v1', kind: 'ConfigMap', resource: 'configmaps', singular: 'configmap', namespaced: true,
-    shortNames: ['cm'], categories: [], fields: ['data', 'binaryData', 'immutable'],
+    shortNames: ['cm'], categories: [], schemaName: 'io.k8s.api.core.v1.ConfigMap',
     description: 'Configuration as key-value pairs, for pods to read as files or environment variables.',
     columns: [nameColumn, { name: 'Data', type: 'integer', description: 'Number of keys in data and binaryData.', cell: (o) => count(o.data) + count(o.binaryData) }, ageColumn],
   },
   {
     group: '', version: 'v1', kind: 'Secret', resource: 'secrets', singular: 'secret', namespaced: true,
-    shortNames: [], categories: [], fields: ['data', 'stringData', 'type', 'immutable'],
+    shortNames: [], categories: [], schemaName: 'io.k8s.api.core.v1.Secret',
     description: 'Sensitive key-value data (passwords, tokens, keys), base64-encoded in data.',
     columns: [
       nameColumn,
@@ -106,6 +101,11 @@ export const RESOURCES: ResourceType[] = [
     ],
   },
 ];
+
+/** Top-level fields of a kind (besides apiVersion and kind); anything else is an unknown field. */
+export function kindFields(type: ResourceType): string[] {
+  return Object.keys(KIND_SCHEMAS[type.kind] ?? {});
+}
 
 /** apiVersion string of a type: "v1" for the core group, "group/version" otherwise. */
 export function apiVersionOf(t: ResourceType): string {

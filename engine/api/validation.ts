@@ -1,4 +1,4 @@
-import type { ApiObject, ResourceType } from './registry.js';
+import { kindFields, type ApiObject, type ResourceType } from './registry.js';
 
 /** One reason an object is invalid, on one field (Kubernetes' StatusCause). */
 export interface FieldError {
@@ -125,7 +125,7 @@ function updateErrors(type: ResourceType, obj: ApiObject, old: ApiObject): Field
 
 /** Top-level and metadata fields `obj` has that `type` does not know (for fieldValidation). */
 export function unknownFields(type: ResourceType, obj: Record<string, unknown>, metaFields: string[]): string[] {
-  const known = new Set(['apiVersion', 'kind', 'metadata', ...type.fields]);
+  const known = new Set(['apiVersion', 'kind', ...kindFields(type)]);
   const out = Object.keys(obj).filter((k) => !known.has(k)).map((k) => `.${k}`);
   const meta = obj.metadata;
   if (meta && typeof meta === 'object') {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { openApiV3, openApiV3Index } from '../api/openapi.js';
 import { findResource, RESOURCES } from '../api/registry.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage } from '../store/storage.js';
@@ -65,6 +66,13 @@ async function serve(handlers: ResourceHandlers, req: IncomingMessage, res: Serv
   if (!user.groups.includes('system:masters')) {
     const what = resource ? `resource "${resource.resource}" in API group "${resource.group}"` : `path "${path}"`;
     throw forbidden(`${what} is forbidden: User "${user.name}" cannot ${verbOf(req.method, resource?.name)} it`);
+  }
+  if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index());
+  if (path.startsWith('/openapi/v3/')) {
+    const [, , , root, a, b] = path.split('/');
+    const doc = root === 'api' && a && !b ? openApiV3('', a) : root === 'apis' && a && b ? openApiV3(a, b) : undefined;
+    if (!doc) throw pathNotFound(path);
+    return sendJson(res, 200, doc, url.searchParams.has('hash') ? { 'cache-control': 'public, immutable' } : {});
   }
   if (path === '/api') return sendJson(res, 200, coreVersions());
   if (path === '/apis') return sendJson(res, 200, groupList());
