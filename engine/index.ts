@@ -23,6 +23,8 @@ export { createLogger } from './log/logger.js';
 /** A kubelab engine bound to one Docker engine and one state folder. */
 export interface Engine {
   clusters: Clusters;
+  /** The folder of kubelab's host-side state. */
+  home: string;
   provider: NodeProvider;
   docker: Docker;
   /** Finds or builds the node image; returns its tag. */
@@ -60,6 +62,7 @@ export function createEngine(opts: { log?: Logger; home?: string } = {}): Engine
   });
   return {
     clusters,
+    home,
     provider,
     docker,
     nodeImage,

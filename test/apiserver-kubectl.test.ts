@@ -148,7 +148,7 @@ describe.sequential('apiserver with real kubectl', () => {
   });
 
   it('streams changes to kubectl get -w', async () => {
-    const w = kubectlStream(kc, ['-n', 'demo', 'get', 'cm', '-w']);
+    const w = await kubectlStream(kc, ['-n', 'demo', 'get', 'cm', '-w']);
     try {
       await expect.poll(w.output, { timeout: 10_000 }).toMatch(/^app\s+2\s+/m);
       await kubectl(kc, ['-n', 'demo', 'create', 'configmap', 'late', '--from-literal=x=y']);

@@ -32,7 +32,7 @@ describe('usage errors', () => {
   });
 
   it('prints help for every command', async () => {
-    for (const cmd of ['start', 'stop', 'delete', 'status', 'list', 'node']) {
+    for (const cmd of ['start', 'stop', 'delete', 'status', 'list', 'node', 'kubeconfig', 'kubectl']) {
       const r = await kubelab([cmd, '--help'], { home });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: kubelab ${cmd}`));

@@ -118,6 +118,16 @@ describe.sequential('etcd on the control plane', () => {
     expect((await kubectl(own, ['get', 'ns', 'demo', '-o', 'name'])).stdout.trim()).toBe('namespace/demo');
   });
 
+  it('runs kubectl against the cluster with `kubelab kubectl`, whatever the current context', async () => {
+    expect((await kubectl(kubeconfig, ['config', 'use-context', 'other'])).code).toBe(0);
+    const r = await kubelab(['kubectl', '--name', name, '--', 'get', 'configmaps', '-n', 'demo', '-o', 'name'], { home, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('configmap/kept');
+    const missing = await kubelab(['kubectl', '--name', name, '--', 'get', 'configmap', 'nope', '-n', 'demo'], { home, env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('configmaps "nope" not found');
+  });
+
   it('removes its context on delete and leaves the others', async () => {
     expect((await kubelab(['delete', name], { home, env })).code).toBe(0);
     const text = readFileSync(kubeconfig, 'utf8');

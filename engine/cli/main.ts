@@ -6,6 +6,7 @@ import { createLogger } from '../log/logger.js';
 import { commandHelp, GLOBAL_OPTIONS, type Command, type CommandContext } from './command.js';
 import { deleteCommand } from './commands/delete.js';
 import { kubeconfigCommand } from './commands/kubeconfig.js';
+import { kubectlCommand } from './commands/kubectl.js';
 import { listCommand } from './commands/list.js';
 import { nodeCommand } from './commands/node.js';
 import { startCommand } from './commands/start.js';
@@ -13,7 +14,7 @@ import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
 import { progressRenderer } from './progress.js';
 
-const COMMANDS: Command[] = [startCommand, stopCommand, deleteCommand, statusCommand, listCommand, nodeCommand, kubeconfigCommand];
+const COMMANDS: Command[] = [startCommand, stopCommand, deleteCommand, statusCommand, listCommand, nodeCommand, kubeconfigCommand, kubectlCommand];
 
 function mainHelp(): string {
   return [

