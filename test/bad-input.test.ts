@@ -1,5 +1,5 @@
 // What users get wrong, and what goes wrong under them: clear message, non-zero exit, nothing half-made.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,6 +181,19 @@ describe('concurrent and interrupted operations', () => {
     expect(r.stderr).toContain('interrupted: finishing the current step and cleaning up');
     expect(r.stderr).toContain('✓ Removing the half-made cluster');
     expect(r.stderr).toContain(`failed to create cluster "${name}": interrupted`);
+    expect(await objectsOf(name)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  });
+
+  it('deletes a cluster even when the kubeconfig has become unreadable, and says so', async () => {
+    const name = clusterName('kcfg');
+    made.push(name);
+    const kc = join(home, `${name}.kubeconfig`);
+    const env = { KUBECONFIG: kc };
+    expect((await kubelab(['start', '--name', name], { home, env })).code).toBe(0);
+    writeFileSync(kc, '- this is\n- not a kubeconfig\n');
+    const del = await kubelab(['delete', name], { home, env });
+    expect(del.code, del.stderr).toBe(0);
+    expect(del.stderr).toContain(`warn: could not remove context kubelab-${name} from ${kc}`);
     expect(await objectsOf(name)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 

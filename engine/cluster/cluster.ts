@@ -118,7 +118,9 @@ export class Clusters {
     const release = await this.deps.state.lock(cluster, 'delete');
     try {
       await step(progress, `Deleting cluster ${cluster}`, () => this.deps.provider.deleteCluster(cluster));
-      await withdrawAccess(cluster, this.deps.kubeconfigFile);
+      await withdrawAccess(cluster, this.deps.kubeconfigFile).catch((err: unknown) =>
+        this.deps.log.warn(`could not remove context kubelab-${cluster} from ${this.deps.kubeconfigFile}: ${(err as Error).message}`),
+      );
       await this.deps.state.remove(cluster);
     } finally {
       await release();
