@@ -125,6 +125,19 @@ describe.sequential('apiserver with real kubectl', () => {
     expect((await kubectl(kc, ['-n', 'demo', 'get', 'cm', 'applied', '-o', 'jsonpath={.data.key}'])).stdout).toBe('2');
   });
 
+  it('serves coordination.k8s.io Leases', async () => {
+    const r = await kubectl(kc, ['api-resources', '--api-group=coordination.k8s.io']);
+    expect(r.stdout).toMatch(/^leases\s+coordination\.k8s\.io\/v1\s+true\s+Lease$/m);
+    const lease = 'apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: node-a\n  namespace: kube-node-lease\nspec:\n  holderIdentity: node-a\n  leaseDurationSeconds: 40\n  renewTime: "2026-11-22T04:00:00.123456Z"\n';
+    const a = await kubectl(kc, ['apply', '-f', '-'], lease);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout.trim()).toBe('lease.coordination.k8s.io/node-a created');
+    expect((await kubectl(kc, ['-n', 'kube-node-lease', 'get', 'leases'])).stdout).toMatch(/^NAME\s+HOLDER\s+AGE\nnode-a\s+node-a\s+\d+s$/m);
+    const bad = await kubectl(kc, ['apply', '-f', '-'], lease.replace('40', '-5'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('spec.leaseDurationSeconds: Invalid value: -5: must be greater than 0');
+  });
+
   it('explains fields from its OpenAPI schemas', async () => {
     const e = await kubectl(kc, ['explain', 'configmap.data']);
     expect(e.code, e.stderr).toBe(0);

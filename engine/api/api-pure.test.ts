@@ -168,6 +168,30 @@ describe('validation and defaults', () => {
   });
 });
 
+describe('schema type checks', () => {
+  it.each([
+    [{ metadata: { name: 'l' }, spec: { holderIdentity: 7 } }, 'spec.holderIdentity', /must be a string/],
+    [{ metadata: { name: 'l' }, spec: { leaseDurationSeconds: 1.5 } }, 'spec.leaseDurationSeconds', /whole number/],
+    [{ metadata: { name: 'l' }, spec: { leaseDurationSeconds: 2 ** 31 } }, 'spec.leaseDurationSeconds', /32 bits/],
+    [{ metadata: { name: 'l' }, spec: { leaseDurationSeconds: 0 } }, 'spec.leaseDurationSeconds', /greater than 0/],
+    [{ metadata: { name: 'l' }, spec: { renewTime: 'yesterday' } }, 'spec.renewTime', /RFC 3339/],
+    [{ metadata: { name: 'l' }, spec: 'held' }, 'spec', /must be an object/],
+  ])('Lease %j: %s', (obj, fieldName, message) => {
+    const errs = validate(type('Lease'), obj as ApiObject);
+    expect(errs.find((e) => e.field === fieldName)?.message).toMatch(message);
+  });
+
+  it('accepts a well-formed Lease with microsecond times', () => {
+    expect(validate(type('Lease'), { metadata: { name: 'node-1' }, spec: { holderIdentity: 'node-1', leaseDurationSeconds: 40, renewTime: '2026-11-22T04:00:00.123456Z' } })).toEqual([]);
+  });
+
+  it('decodes MicroTime with microseconds', () => {
+    const time = Buffer.concat([vint(1, 1_700_000_000), vint(2, 123_456_789)]);
+    const spec = Buffer.concat([str(1, 'node-1'), field(4, time)]);
+    expect(decodeMessage(field(2, spec), PROTO_SCHEMAS.Lease!)).toEqual({ spec: { holderIdentity: 'node-1', renewTime: '2023-11-14T22:13:20.123456Z' } });
+  });
+});
+
 describe('age', () => {
   const now = Date.parse('2026-11-22T12:00:00Z');
   it.each([

@@ -9,6 +9,7 @@ describe('OpenAPI v3', () => {
   it('indexes every served group-version with a content hash', () => {
     const index = openApiV3Index() as { paths: Record<string, { serverRelativeURL: string }> };
     expect(index.paths['api/v1']?.serverRelativeURL).toMatch(/^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]{128}$/);
+    expect(index.paths['apis/coordination.k8s.io/v1']?.serverRelativeURL).toMatch(/^\/openapi\/v3\/apis\/coordination\.k8s\.io\/v1\?hash=/);
     expect(openApiV3('nope', 'v1')).toBeUndefined();
   });
 
@@ -21,7 +22,8 @@ describe('OpenAPI v3', () => {
 
   it('has a schema per kind, tagged with its group-version-kind, with every field the registry knows', () => {
     for (const t of RESOURCES) {
-      const s = doc.components.schemas[t.schemaName] as { properties: Record<string, unknown>; 'x-kubernetes-group-version-kind': unknown };
+      const gvDoc = openApiV3(t.group, t.version) as typeof doc;
+      const s = gvDoc.components.schemas[t.schemaName] as { properties: Record<string, unknown>; 'x-kubernetes-group-version-kind': unknown };
       expect(s['x-kubernetes-group-version-kind']).toEqual([{ group: t.group, version: t.version, kind: t.kind }]);
       expect(Object.keys(s.properties).sort()).toEqual(['apiVersion', 'kind', ...Object.keys(KIND_SCHEMAS[t.kind]!)].sort());
     }

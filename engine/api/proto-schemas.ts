@@ -52,6 +52,21 @@ export const PROTO_SCHEMAS: Record<string, ProtoMessage> = {
     3: { name: 'binaryData', type: { map: 'bytes' } },
     4: { name: 'immutable', type: 'bool' },
   },
+  Lease: {
+    1: { name: 'metadata', type: objectMeta },
+    2: {
+      name: 'spec',
+      type: {
+        1: { name: 'holderIdentity', type: 'string' },
+        2: { name: 'leaseDurationSeconds', type: 'int32' },
+        3: { name: 'acquireTime', type: 'microtime' },
+        4: { name: 'renewTime', type: 'microtime' },
+        5: { name: 'leaseTransitions', type: 'int32' },
+        6: { name: 'strategy', type: 'string' },
+        7: { name: 'preferredHolder', type: 'string' },
+      },
+    },
+  },
   Secret: {
     1: { name: 'metadata', type: objectMeta },
     2: { name: 'data', type: { map: 'bytes' } },

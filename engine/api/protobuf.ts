@@ -5,7 +5,7 @@
 /** How one protobuf field maps onto a JSON field. */
 export interface ProtoField {
   name: string;
-  type: 'string' | 'bytes' | 'int64' | 'int32' | 'bool' | 'time' | 'rawjson' | ProtoMessage | { map: 'string' | 'bytes' };
+  type: 'string' | 'bytes' | 'int64' | 'int32' | 'bool' | 'time' | 'microtime' | 'rawjson' | ProtoMessage | { map: 'string' | 'bytes' };
   repeated?: boolean;
 }
 
@@ -62,15 +62,21 @@ const int64 = (v: bigint) => Number(BigInt.asIntN(64, v));
 /** How an unset (zero) timestamp decodes; Go writes it into protobuf, JSON leaves it out. */
 const ZERO_TIME = '1970-01-01T00:00:00Z';
 
-function decodeTime(buf: Buffer): string {
+/** Decodes a Time (seconds, nanos) as RFC 3339: whole seconds, or microseconds for MicroTime. */
+function decodeTime(buf: Buffer, micro: boolean): string {
   const r = new Reader(buf);
   let seconds = 0;
+  let nanos = 0;
   while (!r.done) {
     const key = Number(r.varint());
     if (key >> 3 === 1 && (key & 7) === 0) seconds = int64(r.varint());
+    else if (key >> 3 === 2 && (key & 7) === 0) nanos = Number(r.varint());
     else r.skip(key & 7);
   }
-  return new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const whole = new Date(seconds * 1000).toISOString().slice(0, 19);
+  if (!micro) return `${whole}Z`;
+  if (seconds === 0 && nanos === 0) return ZERO_TIME;
+  return `${whole}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z`;
 }
 
 /** The length-delimited fields of a message by number (the last occurrence wins); other fields are skipped. */
@@ -114,10 +120,10 @@ export function decodeMessage(buf: Buffer, schema: ProtoMessage): Record<string,
     if (typeof t === 'object') {
       if (wire !== 2) throw new ProtoError(`field ${field.name}: expected a message`);
       value = decodeMessage(r.bytes(), t);
-    } else if (t === 'string' || t === 'bytes' || t === 'time' || t === 'rawjson') {
+    } else if (t === 'string' || t === 'bytes' || t === 'time' || t === 'microtime' || t === 'rawjson') {
       if (wire !== 2) throw new ProtoError(`field ${field.name}: expected length-delimited data`);
       const b = r.bytes();
-      value = t === 'string' ? b.toString('utf8') : t === 'bytes' ? b.toString('base64') : t === 'time' ? decodeTime(b) : JSON.parse(b.toString('utf8') || 'null');
+      value = t === 'string' ? b.toString('utf8') : t === 'bytes' ? b.toString('base64') : t === 'time' || t === 'microtime' ? decodeTime(b, t === 'microtime') : JSON.parse(b.toString('utf8') || 'null');
     } else {
       if (wire !== 0) throw new ProtoError(`field ${field.name}: expected a varint`);
       const v = r.varint();

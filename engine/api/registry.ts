@@ -90,6 +90,12 @@ export const RESOURCES: ResourceType[] = [
     columns: [nameColumn, { name: 'Data', type: 'integer', description: 'Number of keys in data and binaryData.', cell: (o) => count(o.data) + count(o.binaryData) }, ageColumn],
   },
   {
+    group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', resource: 'leases', singular: 'lease', namespaced: true,
+    shortNames: [], categories: [], schemaName: 'io.k8s.api.coordination.v1.Lease',
+    description: 'A lock with an expiry: node heartbeats and leader election use it.',
+    columns: [nameColumn, { name: 'Holder', type: 'string', description: 'Identity of the current holder.', cell: (o) => String((o.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '') }, ageColumn],
+  },
+  {
     group: '', version: 'v1', kind: 'Secret', resource: 'secrets', singular: 'secret', namespaced: true,
     shortNames: [], categories: [], schemaName: 'io.k8s.api.core.v1.Secret',
     description: 'Sensitive key-value data (passwords, tokens, keys), base64-encoded in data.',

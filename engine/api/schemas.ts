@@ -82,6 +82,22 @@ export const KIND_SCHEMAS: Record<string, Record<string, FieldSchema>> = {
     binaryData: bytesMap('Configuration values as base64-encoded bytes, by key; keys may not repeat those in data.'),
     immutable: { type: 'boolean', description: 'When true, data and binaryData can no longer be changed (the object can still be deleted).' },
   },
+  Lease: {
+    metadata: meta,
+    spec: {
+      type: 'object',
+      description: 'Who holds the lease and until when.',
+      properties: {
+        holderIdentity: str('Identity of the current holder.'),
+        leaseDurationSeconds: { type: 'integer', format: 'int32', description: 'Seconds others wait after the last renewal before taking the lease.' },
+        acquireTime: { type: 'string', format: 'date-time', description: 'When the current holder took the lease (microsecond precision).' },
+        renewTime: { type: 'string', format: 'date-time', description: 'When the holder last renewed the lease (microsecond precision).' },
+        leaseTransitions: { type: 'integer', format: 'int32', description: 'How many times the lease has changed hands.' },
+        strategy: str('How the holder is chosen for coordinated leader election.'),
+        preferredHolder: str('Holder the lease should move to, for coordinated leader election.'),
+      },
+    },
+  },
   Secret: {
     metadata: meta,
     data: bytesMap('Secret values as base64-encoded bytes, by key.'),

@@ -1,4 +1,5 @@
 import { kindFields, type ApiObject, type ResourceType } from './registry.js';
+import { KIND_SCHEMAS, type FieldSchema } from './schemas.js';
 
 /** One reason an object is invalid, on one field (Kubernetes' StatusCause). */
 export interface FieldError {
@@ -68,16 +69,49 @@ function annotationErrors(annotations: unknown): FieldError[] {
   return errs;
 }
 
-function dataErrors(field: string, data: unknown, base64: boolean): FieldError[] {
-  if (data === undefined || data === null) return [];
-  if (typeof data !== 'object' || Array.isArray(data)) return [invalid(field, data, 'must be a map')];
-  const errs: FieldError[] = [];
-  for (const [k, v] of Object.entries(data)) {
-    if (k.length > 253 || !CONFIG_KEY.test(k)) errs.push(invalid(`${field}[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
-    if (typeof v !== 'string') errs.push(invalid(`${field}[${k}]`, v, 'must be a string'));
-    else if (base64 && !BASE64.test(v)) errs.push(invalid(`${field}[${k}]`, '<value omitted>', 'must be base64-encoded'));
+/** Errors for the keys of a ConfigMap's or Secret's data (values are checked against the schema). */
+function dataKeyErrors(field: string, data: unknown): FieldError[] {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return [];
+  return Object.keys(data)
+    .filter((k) => k.length > 253 || !CONFIG_KEY.test(k))
+    .map((k) => invalid(`${field}[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
+}
+
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
+
+/** Errors where `value` does not have the type the schema says (recursively); named schemas are checked elsewhere. */
+export function typeErrors(schema: FieldSchema, value: unknown, path: string): FieldError[] {
+  if (value === undefined || value === null || schema.ref) return [];
+  const wrong = (what: string) => [invalid(path, schema.format === 'byte' ? '<value omitted>' : value, what)];
+  switch (schema.type) {
+    case 'string':
+      if (typeof value !== 'string') return wrong('must be a string');
+      if (schema.format === 'date-time' && !RFC3339.test(value)) return wrong('must be a time in RFC 3339 form, e.g. 2026-01-02T15:04:05Z');
+      if (schema.format === 'byte' && !BASE64.test(value)) return wrong('must be base64-encoded');
+      return [];
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) return wrong('must be a whole number');
+      if (schema.format === 'int32' && (value < -(2 ** 31) || value >= 2 ** 31)) return wrong('must fit in 32 bits');
+      return [];
+    case 'number':
+      return typeof value === 'number' ? [] : wrong('must be a number');
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : wrong('must be true or false');
+    case 'array':
+      if (!Array.isArray(value)) return wrong('must be a list');
+      return schema.items ? value.flatMap((v, i) => typeErrors(schema.items!, v, `${path}[${i}]`)) : [];
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value)) return wrong('must be an object');
+      const errs: FieldError[] = [];
+      for (const [k, v] of Object.entries(value)) {
+        const sub = schema.properties?.[k] ?? schema.additionalProperties;
+        if (sub) errs.push(...typeErrors(sub, v, schema.properties?.[k] ? `${path}.${k}` : `${path}[${k}]`));
+      }
+      return errs;
+    }
+    default:
+      return [];
   }
-  return errs;
 }
 
 /** Everything wrong with `obj` as a `type`; empty when it may be stored. `old` is the stored version on updates. */
@@ -90,19 +124,26 @@ export function validate(type: ResourceType, obj: ApiObject, old?: ApiObject): F
   if (meta.finalizers !== undefined && (!Array.isArray(meta.finalizers) || meta.finalizers.some((f) => typeof f !== 'string'))) {
     errs.push(invalid('metadata.finalizers', meta.finalizers, 'must be a list of strings'));
   }
+  for (const [field, schema] of Object.entries(KIND_SCHEMAS[type.kind] ?? {})) {
+    if (field !== 'metadata') errs.push(...typeErrors(schema, obj[field], field));
+  }
   switch (type.kind) {
     case 'ConfigMap': {
-      errs.push(...dataErrors('data', obj.data, false), ...dataErrors('binaryData', obj.binaryData, true));
+      errs.push(...dataKeyErrors('data', obj.data), ...dataKeyErrors('binaryData', obj.binaryData));
       const both = Object.keys((obj.data as object) ?? {}).filter((k) => Object.hasOwn((obj.binaryData as object) ?? {}, k));
       for (const k of both) errs.push({ reason: 'FieldValueDuplicate', field: `data[${k}]`, message: `Duplicate value: "${k}": the key is also in binaryData` });
       break;
     }
     case 'Secret':
-      errs.push(...dataErrors('data', obj.data, true));
-      if (obj.type !== undefined && typeof obj.type !== 'string') errs.push(invalid('type', obj.type, 'must be a string'));
+      errs.push(...dataKeyErrors('data', obj.data));
       break;
+    case 'Lease': {
+      const spec = (obj.spec ?? {}) as { leaseDurationSeconds?: unknown; leaseTransitions?: unknown };
+      if (typeof spec.leaseDurationSeconds === 'number' && spec.leaseDurationSeconds <= 0) errs.push(invalid('spec.leaseDurationSeconds', spec.leaseDurationSeconds, 'must be greater than 0'));
+      if (typeof spec.leaseTransitions === 'number' && spec.leaseTransitions < 0) errs.push(invalid('spec.leaseTransitions', spec.leaseTransitions, 'must be greater than or equal to 0'));
+      break;
+    }
   }
-  if (obj.immutable !== undefined && typeof obj.immutable !== 'boolean') errs.push(invalid('immutable', obj.immutable, 'must be true or false'));
   if (old) errs.push(...updateErrors(type, obj, old));
   return errs;
 }
