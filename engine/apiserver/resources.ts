@@ -10,7 +10,7 @@ import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
 import type { ResourcePath } from './request.js';
 import { readJson } from './request.js';
-import { ApiError, badRequest, failure, forbidden, invalid, methodNotAllowed, notFound, toApiError, type Subject } from './status.js';
+import { badRequest, failure, forbidden, invalid, methodNotAllowed, notFound, toApiError, type Subject } from './status.js';
 import { tableVersion, toTable, wantsTable } from './table.js';
 
 /** Writes a JSON answer. */
@@ -303,4 +303,3 @@ function ignoreNotFound(err: unknown): void {
   if (!(err instanceof StoreError && err.reason === 'NotFound')) throw err;
 }
 
-export { ApiError };

@@ -17,8 +17,6 @@ export function tlv(tag: number, content: Buffer): Buffer {
 export const seq = (...items: Buffer[]) => tlv(0x30, Buffer.concat(items));
 /** SET of the given encoded items (callers give a single item or pre-sorted items). */
 export const set = (...items: Buffer[]) => tlv(0x31, Buffer.concat(items));
-/** NULL. */
-export const nul = () => Buffer.from([0x05, 0x00]);
 /** BOOLEAN. */
 export const bool = (v: boolean) => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
 /** OCTET STRING. */

@@ -10,7 +10,7 @@ export async function nodeReady(provider: NodeProvider, node: string): Promise<b
   try {
     return (await provider.exec(node, READY_CHECK)).exitCode === 0;
   } catch (err) {
-    if (isEngineUnreachable(err) || (err as { cause?: unknown }).cause && isEngineUnreachable((err as { cause?: unknown }).cause)) throw err;
+    if (isEngineUnreachable(err)) throw err; // (it looks through `cause` too)
     return false;
   }
 }

@@ -31,7 +31,7 @@ export async function createCluster(ctx: CreateContext, state: ClusterState, ret
         hint: `its parts were kept (--retain): inspect them with \`kubelab status ${ctx.cluster}\`, remove them with \`kubelab delete ${ctx.cluster}\``,
       });
     }
-    if (isEngineUnreachable(err) || isEngineUnreachable((err as { cause?: unknown }).cause)) {
+    if (isEngineUnreachable(err)) {
       throw new KubelabError(`the Docker engine stopped answering while creating cluster "${ctx.cluster}"`, {
         cause: err,
         hint: `once the engine is back, the next kubelab command removes what was made (or run \`kubelab delete ${ctx.cluster}\`)`,
