@@ -1,66 +1,25 @@
 // The apiserver (core/v1 namespaces, configmaps, secrets) on a real etcd, driven by real kubectl 1.34.
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:https';
-import { request } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../engine/apiserver/server.js';
-import { createCertificate, issuerFrom, type KeyPair } from '../engine/certs/x509.js';
-import { EtcdClient } from '../engine/store/etcd-client.js';
-import { Storage } from '../engine/store/storage.js';
-import { startEtcd, type TestEtcd } from './helpers/etcd.js';
-import { kubectl, kubectlStream, writeKubeconfig } from './helpers/kubectl.js';
+import type { KeyPair } from '../engine/certs/x509.js';
+import { startTestApiServer, type TestApiServer } from './helpers/apiserver.js';
+import { kubectl, kubectlStream } from './helpers/kubectl.js';
 
-let etcd: TestEtcd;
-let client: EtcdClient;
-let server: Server;
-let port: number;
+let api: TestApiServer;
 let kc: string;
-let ca: KeyPair;
 let outsider: KeyPair;
-const dir = mkdtempSync(join(tmpdir(), 'kubelab-api-'));
-
-/** A raw HTTPS request to the apiserver, as a client without kubectl would make it. */
-function raw(method: string, path: string, opts: { body?: string | Buffer; cert?: KeyPair; contentType?: string } = {}): Promise<{ code: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method, path, ca: ca.cert, servername: 'localhost', ...(opts.cert ? { cert: opts.cert.cert, key: opts.cert.key } : {}), headers: { 'content-type': opts.contentType ?? 'application/json' } },
-      (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => resolve({ code: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
 let admin: KeyPair;
+const raw: TestApiServer['raw'] = (method, path, opts = {}) => api.raw(method, path, { cert: null, ...opts });
 
 describe.sequential('apiserver with real kubectl', () => {
   beforeAll(async () => {
-    etcd = await startEtcd();
-    client = new EtcdClient(etcd.endpoint);
-    ca = createCertificate({ commonName: 'kubelab-ca', usage: 'ca' });
-    const issuer = issuerFrom(ca, 'kubelab-ca');
-    const serving = createCertificate({ commonName: 'kube-apiserver', usage: 'server', altNames: ['localhost', '127.0.0.1'] }, issuer);
-    admin = createCertificate({ commonName: 'kubelab-admin', organizations: ['system:masters'], usage: 'client' }, issuer);
-    outsider = createCertificate({ commonName: 'jane', organizations: ['developers'], usage: 'client' }, issuer);
-    server = await createApiServer({ storage: new Storage(client), tls: { key: serving.key, cert: serving.cert, ca: ca.cert } });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
-    kc = writeKubeconfig(dir, `https://127.0.0.1:${port}`, ca.cert, admin);
+    api = await startTestApiServer();
+    kc = api.kubeconfig;
+    admin = api.admin;
+    outsider = api.clientCert('jane', ['developers']);
   });
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    server?.close();
-    client?.close();
-    await etcd?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await api?.stop();
   });
 
   it('answers kubectl version and api-resources', async () => {
@@ -187,7 +146,7 @@ describe.sequential('apiserver with real kubectl', () => {
     const ns = await kubectl(kc, ['delete', 'namespace', 'demo', '--timeout=30s']);
     expect(ns.code, ns.stderr).toBe(0);
     expect((await kubectl(kc, ['get', 'ns', 'demo'])).stderr).toContain('namespaces "demo" not found');
-    const { items } = await new Storage(client).list({ resource: 'configmaps', namespace: 'demo' });
+    const { items } = await api.storage.list({ resource: 'configmaps', namespace: 'demo' });
     expect(items).toHaveLength(0);
   });
 
@@ -220,7 +179,7 @@ describe.sequential('apiserver with real kubectl', () => {
     expect(huge.code).toBe(413);
     const unknownKind = await raw('GET', '/api/v1/namespaces/default/widgets', { cert: admin });
     expect(unknownKind.code).toBe(404);
-    expect((await new Storage(client).list({ resource: 'configmaps', namespace: 'default' })).items).toHaveLength(0);
+    expect((await api.storage.list({ resource: 'configmaps', namespace: 'default' })).items).toHaveLength(0);
     expect((await kubectl(kc, ['get', 'ns', 'default'])).code).toBe(0);
   });
 

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { applyDefaults } from './defaults.js';
 import { jsonPatch, mergePatch, PatchError, strategicIsPlainMerge } from './patch.js';
 import { decodeMessage, K8S_MAGIC, ProtoError, unwrapEnvelope } from './protobuf.js';
-import { objectMeta, PROTO_SCHEMAS } from './proto-schemas.js';
-import { age, RESOURCES, type ApiObject } from './registry.js';
+import { kindMessage, namedMessage } from './proto-schemas.js';
+import { RESOURCES, type ApiObject } from './registry.js';
+import { age } from './resource-type.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { unknownFields, validate } from './validation.js';
+import { unknownObjectFields, validate } from './validation.js';
 
 const type = (kind: string) => RESOURCES.find((r) => r.kind === kind)!;
 
@@ -27,7 +28,7 @@ describe('protobuf decoding', () => {
   const cm = Buffer.concat([field(1, meta), field(2, Buffer.concat([str(1, 'k'), str(2, 'v')])), field(3, Buffer.concat([str(1, 'bin'), field(2, Buffer.from([0, 1, 2]))])), vint(4, 1)]);
 
   it('decodes a ConfigMap with maps, repeated fields, bytes and bools', () => {
-    expect(decodeMessage(cm, PROTO_SCHEMAS.ConfigMap!)).toEqual({
+    expect(decodeMessage(cm, kindMessage('v1', 'ConfigMap')!)).toEqual({
       metadata: { name: 'app', namespace: 'demo', labels: { tier: 'web' }, finalizers: ['a', 'b'] },
       data: { k: 'v' },
       binaryData: { bin: 'AAEC' },
@@ -44,14 +45,14 @@ describe('protobuf decoding', () => {
 
   it('decodes timestamps and skips unknown fields', () => {
     const time = Buffer.concat([vint(1, 1_700_000_000), vint(2, 5)]);
-    const m = decodeMessage(Buffer.concat([str(1, 'x'), field(8, time), vint(99, 7), str(98, 'ignored')]), objectMeta);
+    const m = decodeMessage(Buffer.concat([str(1, 'x'), field(8, time), vint(99, 7), str(98, 'ignored')]), namedMessage('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'));
     expect(m).toEqual({ name: 'x', creationTimestamp: '2023-11-14T22:13:20Z' });
   });
 
   it('rejects truncated or foreign bytes', () => {
-    expect(() => decodeMessage(Buffer.from([0x0a, 0x10, 0x61]), PROTO_SCHEMAS.ConfigMap!)).toThrow(ProtoError);
+    expect(() => decodeMessage(Buffer.from([0x0a, 0x10, 0x61]), kindMessage('v1', 'ConfigMap')!)).toThrow(ProtoError);
     expect(() => unwrapEnvelope(Buffer.from('{"kind":"ConfigMap"}'))).toThrow(/prefix/);
-    expect(() => decodeMessage(vint(1, 3), PROTO_SCHEMAS.ConfigMap!)).toThrow(/expected a message/);
+    expect(() => decodeMessage(vint(1, 3), kindMessage('v1', 'ConfigMap')!)).toThrow(/expected a message/);
   });
 });
 
@@ -156,8 +157,11 @@ describe('validation and defaults', () => {
     expect(validate(type('ConfigMap'), cm({ metadata: { name: 'x' }, data: { a: '1' } }), old).map((e) => e.field)).toEqual(['immutable']);
   });
 
-  it('lists unknown fields at the top and in metadata', () => {
-    expect(unknownFields(type('ConfigMap'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', colour: 1 }, data: {}, spec: {} }, ['name'])).toEqual(['.spec', '.metadata.colour']);
+  it('lists unknown fields at any depth, and removes them when asked', () => {
+    const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', colour: 1, ownerReferences: [{ uid: 'u', size: 2 }] }, data: {}, spec: {} };
+    expect(unknownObjectFields(type('ConfigMap'), obj)).toEqual(['metadata.colour', 'metadata.ownerReferences[0].size', 'spec']);
+    unknownObjectFields(type('ConfigMap'), obj, true);
+    expect(obj).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', ownerReferences: [{ uid: 'u' }] }, data: {} });
   });
 
   it('defaults Secrets and Namespaces as Kubernetes does', () => {
@@ -188,7 +192,7 @@ describe('schema type checks', () => {
   it('decodes MicroTime with microseconds', () => {
     const time = Buffer.concat([vint(1, 1_700_000_000), vint(2, 123_456_789)]);
     const spec = Buffer.concat([str(1, 'node-1'), field(4, time)]);
-    expect(decodeMessage(field(2, spec), PROTO_SCHEMAS.Lease!)).toEqual({ spec: { holderIdentity: 'node-1', renewTime: '2023-11-14T22:13:20.123456Z' } });
+    expect(decodeMessage(field(2, spec), kindMessage('coordination.k8s.io/v1', 'Lease')!)).toEqual({ spec: { holderIdentity: 'node-1', renewTime: '2023-11-14T22:13:20.123456Z' } });
   });
 });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openApiV3, openApiV3Index } from './openapi.js';
-import { RESOURCES } from './registry.js';
-import { KIND_SCHEMAS, META_FIELDS } from './schemas.js';
+import { DEFINITIONS, RESOURCES } from './registry.js';
 
 describe('OpenAPI v3', () => {
   const doc = openApiV3('', 'v1') as { paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; 'x-kubernetes-group-version-kind'?: unknown }>>; components: { schemas: Record<string, Record<string, unknown>> } };
@@ -25,9 +24,9 @@ describe('OpenAPI v3', () => {
       const gvDoc = openApiV3(t.group, t.version) as typeof doc;
       const s = gvDoc.components.schemas[t.schemaName] as { properties: Record<string, unknown>; 'x-kubernetes-group-version-kind': unknown };
       expect(s['x-kubernetes-group-version-kind']).toEqual([{ group: t.group, version: t.version, kind: t.kind }]);
-      expect(Object.keys(s.properties).sort()).toEqual(['apiVersion', 'kind', ...Object.keys(KIND_SCHEMAS[t.kind]!)].sort());
+      expect(Object.keys(s.properties).sort()).toEqual(['apiVersion', 'kind', ...Object.keys(DEFINITIONS[t.schemaName]!.properties!)].sort());
     }
     const meta = doc.components.schemas['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'] as { properties: Record<string, unknown> };
-    expect(Object.keys(meta.properties)).toEqual(META_FIELDS);
+    expect(Object.keys(meta.properties)).toEqual(Object.keys(DEFINITIONS['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']!.properties!));
   });
 });

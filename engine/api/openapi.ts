@@ -1,40 +1,82 @@
 import { createHash } from 'node:crypto';
-import { RESOURCES, type ResourceType } from './registry.js';
-import { KIND_SCHEMAS, SHARED_SCHEMAS, type FieldSchema } from './schemas.js';
+import { DEFINITIONS, RESOURCES, type ResourceType } from './registry.js';
+import type { FieldSchema } from './schema.js';
 
 /** The OpenAPI v3 path of a group-version: "api/v1" or "apis/GROUP/VERSION". */
 export function groupVersionPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
 }
 
-function toOpenApi(f: FieldSchema): Record<string, unknown> {
-  if (f.ref) return { description: f.description, allOf: [{ $ref: `#/components/schemas/${f.ref}` }] };
+/** Kubernetes' OpenAPI extensions carried by a schema. */
+function extensions(f: FieldSchema): Record<string, unknown> {
   return {
-    ...(f.type ? { type: f.type } : {}),
-    ...(f.format ? { format: f.format } : {}),
-    description: f.description,
-    ...(f.items ? { items: toOpenApi(f.items) } : {}),
-    ...(f.additionalProperties ? { additionalProperties: toOpenApi(f.additionalProperties) } : {}),
-    ...(f.properties ? { properties: Object.fromEntries(Object.entries(f.properties).map(([k, v]) => [k, toOpenApi(v)])) } : {}),
-    ...(f.required ? { required: f.required } : {}),
+    ...(f.listType ? { 'x-kubernetes-list-type': f.listType } : {}),
+    ...(f.listMapKeys ? { 'x-kubernetes-list-map-keys': f.listMapKeys } : {}),
+    ...(f.mapType ? { 'x-kubernetes-map-type': f.mapType } : {}),
+    ...(f.patchStrategy ? { 'x-kubernetes-patch-strategy': f.patchStrategy } : {}),
+    ...(f.patchMergeKey ? { 'x-kubernetes-patch-merge-key': f.patchMergeKey } : {}),
+    ...(f.intOrString ? { 'x-kubernetes-int-or-string': true } : {}),
+    ...(f.preserveUnknown ? { 'x-kubernetes-preserve-unknown-fields': true } : {}),
+    ...(f.embeddedResource ? { 'x-kubernetes-embedded-resource': true } : {}),
   };
 }
 
-function kindSchema(t: ResourceType): Record<string, unknown> {
-  const gvk = [{ group: t.group, version: t.version, kind: t.kind }];
+/** One schema as OpenAPI; `v2` writes references as $ref beside the description (Swagger 2.0 style). */
+export function toOpenApi(f: FieldSchema, v2 = false): Record<string, unknown> {
+  const refBase = v2 ? '#/definitions/' : '#/components/schemas/';
+  if (f.ref) {
+    const ref = { $ref: `${refBase}${f.ref}` };
+    return v2 ? { ...ref, description: f.description, ...extensions(f) } : { description: f.description, allOf: [ref], ...extensions(f) };
+  }
+  const keep = ['enum', 'default', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems'] as const;
   return {
-    type: 'object',
+    ...(f.type && !f.intOrString ? { type: f.type } : {}),
+    ...(f.format ? { format: f.format } : {}),
+    description: f.description,
+    ...Object.fromEntries(keep.filter((k) => f[k] !== undefined).map((k) => [k, f[k]])),
+    ...(f.items ? { items: toOpenApi(f.items, v2) } : {}),
+    ...(f.additionalProperties ? { additionalProperties: toOpenApi(f.additionalProperties, v2) } : {}),
+    ...(f.properties ? { properties: Object.fromEntries(Object.entries(f.properties).map(([k, v]) => [k, toOpenApi(v, v2)])) } : {}),
+    ...(f.required?.length ? { required: f.required } : {}),
+    ...extensions(f),
+  };
+}
+
+/** Names of every named schema reachable from `roots`. */
+function reachable(roots: string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (f: FieldSchema | undefined) => {
+    if (!f) return;
+    if (f.ref) return visitName(f.ref);
+    visit(f.items);
+    visit(f.additionalProperties);
+    for (const p of Object.values(f.properties ?? {})) visit(p);
+  };
+  const visitName = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    visit(DEFINITIONS[name]);
+  };
+  roots.forEach(visitName);
+  return seen;
+}
+
+function kindSchema(t: ResourceType, v2: boolean): Record<string, unknown> {
+  const base = toOpenApi(DEFINITIONS[t.schemaName]!, v2) as { properties?: Record<string, unknown> };
+  return {
+    ...base,
     description: t.description,
     properties: {
       apiVersion: { type: 'string', description: 'Versioned schema of this representation of the object, e.g. v1.' },
       kind: { type: 'string', description: 'The kind of object, in CamelCase.' },
-      ...Object.fromEntries(Object.entries(KIND_SCHEMAS[t.kind] ?? {}).map(([k, v]) => [k, toOpenApi(v)])),
+      ...base.properties,
     },
-    'x-kubernetes-group-version-kind': gvk,
+    'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: t.kind }],
   };
 }
 
-function listSchema(t: ResourceType): Record<string, unknown> {
+function listSchema(t: ResourceType, v2: boolean): Record<string, unknown> {
+  const refBase = v2 ? '#/definitions/' : '#/components/schemas/';
   return {
     type: 'object',
     description: `A list of ${t.kind} objects.`,
@@ -42,11 +84,23 @@ function listSchema(t: ResourceType): Record<string, unknown> {
     properties: {
       apiVersion: { type: 'string', description: 'Versioned schema of this representation of the list.' },
       kind: { type: 'string', description: 'The kind of the list.' },
-      items: { type: 'array', description: `The ${t.resource}.`, items: { $ref: `#/components/schemas/${t.schemaName}` } },
-      metadata: { type: 'object', description: 'List metadata: resourceVersion and continue token.' },
+      items: { type: 'array', description: `The ${t.resource}.`, items: { $ref: `${refBase}${t.schemaName}` } },
+      metadata: { $ref: `${refBase}io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta`, description: 'List metadata: resourceVersion and continue token.' },
     },
     'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: `${t.kind}List` }],
   };
+}
+
+/** Component schemas for `types`: their kinds, lists, and every named schema they reach. */
+function schemasFor(types: ResourceType[], v2: boolean): Record<string, unknown> {
+  const names = reachable([...types.map((t) => t.schemaName), 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta']);
+  const out: Record<string, unknown> = {};
+  for (const n of [...names].sort()) out[n] = toOpenApi(DEFINITIONS[n]!, v2);
+  for (const t of types) {
+    out[t.schemaName] = kindSchema(t, v2);
+    out[`${t.schemaName}List`] = listSchema(t, v2);
+  }
+  return out;
 }
 
 const query = (name: string, description: string) => ({ name, in: 'query', description, schema: { type: 'string', uniqueItems: true } });
@@ -101,11 +155,7 @@ function operations(t: ResourceType): Record<string, unknown> {
 export function openApiV3(group: string, version: string): Record<string, unknown> | undefined {
   const types = RESOURCES.filter((t) => t.group === group && t.version === version);
   if (types.length === 0) return undefined;
-  const schemas: Record<string, unknown> = Object.fromEntries(Object.entries(SHARED_SCHEMAS).map(([k, v]) => [k, toOpenApi(v)]));
-  for (const t of types) {
-    schemas[t.schemaName] = kindSchema(t);
-    schemas[`${t.schemaName}List`] = listSchema(t);
-  }
+  const schemas = schemasFor(types, false);
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'v1.34.0' },
@@ -126,3 +176,16 @@ export function openApiV3Index(): Record<string, unknown> {
   return { paths };
 }
 
+
+/** The OpenAPI v2 (Swagger 2.0) document of everything served: definitions only, which is what clients read from it. */
+export function openApiV2(): Record<string, unknown> {
+  const definitions = schemasFor(RESOURCES, true);
+  return {
+    swagger: '2.0',
+    info: { title: 'Kubernetes', version: 'v1.34.0' },
+    paths: Object.fromEntries(
+      RESOURCES.map((t) => [`/${groupVersionPath(t.group, t.version)}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.resource}/{name}`, { get: { operationId: `read${t.kind}`, 'x-kubernetes-group-version-kind': { group: t.group, version: t.version, kind: t.kind }, responses: { '200': { description: 'OK', schema: { $ref: `#/definitions/${t.schemaName}` } } } } }]),
+    ),
+    definitions,
+  };
+}

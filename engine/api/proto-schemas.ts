@@ -1,77 +1,66 @@
-// Protobuf field numbers of the served kinds (facts of the Kubernetes wire format), as data.
-import type { ProtoMessage } from './protobuf.js';
+// Protobuf messages derived from the registry's schemas: each field's number is on its schema.
+import type { ProtoField, ProtoMessage, ProtoScalar } from './protobuf.js';
+import { bodySchemaName, DEFINITIONS } from './registry.js';
+import type { FieldSchema } from './schema.js';
 
-const ownerReference: ProtoMessage = {
-  1: { name: 'kind', type: 'string' },
-  3: { name: 'name', type: 'string' },
-  4: { name: 'uid', type: 'string' },
-  5: { name: 'apiVersion', type: 'string' },
-  6: { name: 'controller', type: 'bool' },
-  7: { name: 'blockOwnerDeletion', type: 'bool' },
-};
+const named = new Map<string, ProtoMessage>();
+const inline = new WeakMap<FieldSchema, ProtoMessage>();
 
-const managedFieldsEntry: ProtoMessage = {
-  1: { name: 'manager', type: 'string' },
-  2: { name: 'operation', type: 'string' },
-  3: { name: 'apiVersion', type: 'string' },
-  4: { name: 'time', type: 'time' },
-  6: { name: 'fieldsType', type: 'string' },
-  7: { name: 'fieldsV1', type: { 1: { name: 'raw', type: 'rawjson' } } },
-  8: { name: 'subresource', type: 'string' },
-};
+/** The protobuf message of a named schema (cached; cycles are fine). */
+export function namedMessage(name: string): ProtoMessage {
+  const hit = named.get(name);
+  if (hit) return hit;
+  const def = DEFINITIONS[name];
+  if (!def) throw new Error(`unknown schema ${name}`);
+  const msg: ProtoMessage = {};
+  named.set(name, msg);
+  fill(msg, def);
+  return msg;
+}
 
-/** ObjectMeta. */
-export const objectMeta: ProtoMessage = {
-  1: { name: 'name', type: 'string' },
-  2: { name: 'generateName', type: 'string' },
-  3: { name: 'namespace', type: 'string' },
-  4: { name: 'selfLink', type: 'string' },
-  5: { name: 'uid', type: 'string' },
-  6: { name: 'resourceVersion', type: 'string' },
-  7: { name: 'generation', type: 'int64' },
-  8: { name: 'creationTimestamp', type: 'time' },
-  9: { name: 'deletionTimestamp', type: 'time' },
-  10: { name: 'deletionGracePeriodSeconds', type: 'int64' },
-  11: { name: 'labels', type: { map: 'string' } },
-  12: { name: 'annotations', type: { map: 'string' } },
-  13: { name: 'ownerReferences', type: ownerReference, repeated: true },
-  14: { name: 'finalizers', type: 'string', repeated: true },
-  17: { name: 'managedFields', type: managedFieldsEntry, repeated: true },
-};
+function fill(msg: ProtoMessage, schema: FieldSchema): void {
+  for (const [name, field] of Object.entries(schema.properties ?? {})) {
+    if (!field.proto) continue;
+    const repeated = field.type === 'array';
+    const type = repeated ? valueType(field.items!) : field.additionalProperties ? { map: valueType(field.additionalProperties) as ProtoScalar | ProtoMessage } : valueType(field);
+    const pf: ProtoField = { name, type, ...(repeated ? { repeated } : {}), ...(field.keepZero ? { keepZero: true } : {}) };
+    msg[field.proto] = pf;
+  }
+}
 
-/** Message schema per kind (core/v1). */
-export const PROTO_SCHEMAS: Record<string, ProtoMessage> = {
-  Namespace: {
-    1: { name: 'metadata', type: objectMeta },
-    2: { name: 'spec', type: { 1: { name: 'finalizers', type: 'string', repeated: true } } },
-    3: { name: 'status', type: { 1: { name: 'phase', type: 'string' } } },
-  },
-  ConfigMap: {
-    1: { name: 'metadata', type: objectMeta },
-    2: { name: 'data', type: { map: 'string' } },
-    3: { name: 'binaryData', type: { map: 'bytes' } },
-    4: { name: 'immutable', type: 'bool' },
-  },
-  Lease: {
-    1: { name: 'metadata', type: objectMeta },
-    2: {
-      name: 'spec',
-      type: {
-        1: { name: 'holderIdentity', type: 'string' },
-        2: { name: 'leaseDurationSeconds', type: 'int32' },
-        3: { name: 'acquireTime', type: 'microtime' },
-        4: { name: 'renewTime', type: 'microtime' },
-        5: { name: 'leaseTransitions', type: 'int32' },
-        6: { name: 'strategy', type: 'string' },
-        7: { name: 'preferredHolder', type: 'string' },
-      },
-    },
-  },
-  Secret: {
-    1: { name: 'metadata', type: objectMeta },
-    2: { name: 'data', type: { map: 'bytes' } },
-    3: { name: 'type', type: 'string' },
-    4: { name: 'stringData', type: { map: 'string' } },
-    5: { name: 'immutable', type: 'bool' },
-  },
-};
+/** The protobuf type of a value schema (not an array or map itself). */
+function valueType(s: FieldSchema): ProtoScalar | ProtoMessage {
+  if (s.ref) {
+    const def = DEFINITIONS[s.ref];
+    if (def?.protoKind) return def.protoKind as ProtoScalar;
+    return namedMessage(s.ref);
+  }
+  if (s.protoKind) return s.protoKind === 'bytes' ? 'bytes' : (s.protoKind as ProtoScalar);
+  switch (s.type) {
+    case 'string':
+      return s.format === 'byte' ? 'bytes' : 'string';
+    case 'integer':
+      return s.format === 'int32' ? 'int32' : 'int64';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return 'double';
+    case 'object': {
+      let m = inline.get(s);
+      if (!m) {
+        m = {};
+        inline.set(s, m);
+        fill(m, s);
+      }
+      return m;
+    }
+    default:
+      throw new Error(`no protobuf type for schema "${s.description}"`);
+  }
+}
+
+/** The message of a kind by apiVersion and kind (served or body-only), or undefined when it is not known. */
+export function kindMessage(apiVersion: string, kind: string): ProtoMessage | undefined {
+  const name = bodySchemaName(apiVersion, kind);
+  return name ? namedMessage(name) : undefined;
+}

@@ -1,12 +1,17 @@
 // Decoding of Kubernetes' protobuf wire format (what kubectl's typed clients send for built-in
-// kinds) into the JSON shape of the same object. Which field number means what is data, kept
-// per kind in proto-schemas.ts.
+// kinds) into the JSON shape of the same object. Which field number means what is data: the
+// registry's schemas carry the numbers, proto-schemas.ts turns them into messages.
+
+/** Scalar and well-known value types. */
+export type ProtoScalar = 'string' | 'bytes' | 'int64' | 'int32' | 'bool' | 'double' | 'time' | 'microtime' | 'duration' | 'rawjson' | 'quantity' | 'intOrString';
 
 /** How one protobuf field maps onto a JSON field. */
 export interface ProtoField {
   name: string;
-  type: 'string' | 'bytes' | 'int64' | 'int32' | 'bool' | 'time' | 'microtime' | 'rawjson' | ProtoMessage | { map: 'string' | 'bytes' };
+  type: ProtoScalar | ProtoMessage | { map: ProtoScalar | ProtoMessage };
   repeated?: boolean;
+  /** Keep zero values (pointer fields) instead of dropping them as JSON's omitempty would. */
+  keepZero?: boolean;
 }
 
 /** A message: field number → field. */
@@ -91,11 +96,85 @@ function delimitedFields(buf: Buffer): Map<number, Buffer> {
   return out;
 }
 
-function decodeMapEntry(buf: Buffer, valueType: 'string' | 'bytes'): [string, string] {
-  const f = delimitedFields(buf);
-  const v = f.get(2) ?? Buffer.alloc(0);
-  return [(f.get(1) ?? Buffer.alloc(0)).toString('utf8'), valueType === 'bytes' ? v.toString('base64') : v.toString('utf8')];
+/** A Go duration string as JSON carries it: 1h2m3.5s, 90s → 1m30s, 0 → 0s. */
+function formatDuration(ns: number): string {
+  if (ns === 0) return '0s';
+  const sign = ns < 0 ? '-' : '';
+  let rest = Math.abs(ns);
+  if (rest < 1e9) return `${sign}${rest >= 1e6 ? `${rest / 1e6}ms` : rest >= 1e3 ? `${rest / 1e3}µs` : `${rest}ns`}`;
+  const h = Math.floor(rest / 3.6e12);
+  rest -= h * 3.6e12;
+  const m = Math.floor(rest / 6e10);
+  rest -= m * 6e10;
+  const sec = `${rest / 1e9}s`;
+  return `${sign}${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${sec}`;
 }
+
+/** Decodes a length-delimited value of a scalar kind. */
+function decodeDelimited(t: ProtoScalar, b: Buffer): unknown {
+  switch (t) {
+    case 'string':
+      return b.toString('utf8');
+    case 'bytes':
+      return b.toString('base64');
+    case 'time':
+    case 'microtime':
+      return decodeTime(b, t === 'microtime');
+    case 'rawjson': {
+      const raw = delimitedFields(b).get(1);
+      return raw && raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+    }
+    case 'quantity':
+      return (delimitedFields(b).get(1) ?? Buffer.alloc(0)).toString('utf8');
+    case 'intOrString': {
+      const v = decodeMessage(b, { 1: { name: 'type', type: 'int64' }, 2: { name: 'intVal', type: 'int32' }, 3: { name: 'strVal', type: 'string' } });
+      return v.type === 1 ? String(v.strVal ?? '') : Number(v.intVal ?? 0);
+    }
+    case 'duration':
+      return formatDuration(Number(decodeMessage(b, { 1: { name: 'd', type: 'int64' } }).d ?? 0));
+    default:
+      throw new ProtoError(`expected a varint, found length-delimited data`);
+  }
+}
+
+const DELIMITED = new Set(['string', 'bytes', 'time', 'microtime', 'rawjson', 'quantity', 'intOrString', 'duration']);
+
+/** Decodes one value of type `t` with wire type `wire` from `r`. */
+function decodeValue(r: Reader, t: ProtoField['type'], wire: number, name: string): unknown {
+  if (typeof t === 'object' && 'map' in t) throw new ProtoError(`field ${name}: nested map`);
+  if (typeof t === 'object') {
+    if (wire !== 2) throw new ProtoError(`field ${name}: expected a message`);
+    return decodeMessage(r.bytes(), t);
+  }
+  if (DELIMITED.has(t)) {
+    if (wire !== 2) throw new ProtoError(`field ${name}: expected length-delimited data`);
+    return decodeDelimited(t, r.bytes());
+  }
+  if (t === 'double') {
+    if (wire !== 1) throw new ProtoError(`field ${name}: expected a 64-bit number`);
+    const v = r.buf.readDoubleLE(r.pos);
+    r.pos += 8;
+    return v;
+  }
+  if (wire !== 0) throw new ProtoError(`field ${name}: expected a varint`);
+  const v = r.varint();
+  return t === 'bool' ? v !== 0n : t === 'int32' ? Number(BigInt.asIntN(32, v)) : int64(v);
+}
+
+function decodeMapEntry(buf: Buffer, valueType: ProtoScalar | ProtoMessage, name: string): [string, unknown] {
+  const r = new Reader(buf);
+  let key = '';
+  let value: unknown = typeof valueType === 'object' ? {} : valueType === 'string' || valueType === 'bytes' || valueType === 'quantity' ? '' : undefined;
+  while (!r.done) {
+    const tag = Number(r.varint());
+    if (tag >> 3 === 1 && (tag & 7) === 2) key = r.bytes().toString('utf8');
+    else if (tag >> 3 === 2) value = decodeValue(r, valueType, tag & 7, name);
+    else r.skip(tag & 7);
+  }
+  return [key, value];
+}
+
+const isZero = (v: unknown) => v === '' || v === 0 || v === false || v === ZERO_TIME || v === undefined;
 
 /** Decodes one message into a plain object following `schema`; unknown field numbers are skipped. */
 export function decodeMessage(buf: Buffer, schema: ProtoMessage): Record<string, unknown> {
@@ -109,28 +188,24 @@ export function decodeMessage(buf: Buffer, schema: ProtoMessage): Record<string,
       r.skip(wire);
       continue;
     }
-    let value: unknown;
     const t = field.type;
     if (typeof t === 'object' && 'map' in t) {
       if (wire !== 2) throw new ProtoError(`field ${field.name}: expected a map entry`);
-      const [k, v] = decodeMapEntry(r.bytes(), t.map as 'string' | 'bytes');
+      const [k, v] = decodeMapEntry(r.bytes(), t.map, field.name);
       out[field.name] = { ...(out[field.name] as object), [k]: v };
       continue;
     }
-    if (typeof t === 'object') {
-      if (wire !== 2) throw new ProtoError(`field ${field.name}: expected a message`);
-      value = decodeMessage(r.bytes(), t);
-    } else if (t === 'string' || t === 'bytes' || t === 'time' || t === 'microtime' || t === 'rawjson') {
-      if (wire !== 2) throw new ProtoError(`field ${field.name}: expected length-delimited data`);
-      const b = r.bytes();
-      value = t === 'string' ? b.toString('utf8') : t === 'bytes' ? b.toString('base64') : t === 'time' || t === 'microtime' ? decodeTime(b, t === 'microtime') : JSON.parse(b.toString('utf8') || 'null');
-    } else {
-      if (wire !== 0) throw new ProtoError(`field ${field.name}: expected a varint`);
-      const v = r.varint();
-      value = t === 'bool' ? v !== 0n : t === 'int32' ? Number(BigInt.asIntN(32, v)) : int64(v);
+    if (field.repeated && wire === 2 && typeof t === 'string' && !DELIMITED.has(t)) {
+      // A packed list of numbers or booleans.
+      const packed = new Reader(r.bytes());
+      const values: unknown[] = [];
+      while (!packed.done) values.push(decodeValue(packed, t, t === 'double' ? 1 : 0, field.name));
+      out[field.name] = [...((out[field.name] as unknown[]) ?? []), ...values];
+      continue;
     }
+    const value = decodeValue(r, t, wire, field.name);
     if (field.repeated) out[field.name] = [...((out[field.name] as unknown[]) ?? []), value];
-    else if (value === '' || value === 0 || value === ZERO_TIME) delete out[field.name]; // as JSON's omitempty
+    else if (isZero(value) && !field.keepZero) delete out[field.name]; // as JSON's omitempty
     else out[field.name] = value;
   }
   return out;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { decodeMessage, ProtoError, unwrapEnvelope } from '../api/protobuf.js';
-import { PROTO_SCHEMAS } from '../api/proto-schemas.js';
+import { kindMessage } from '../api/proto-schemas.js';
 import { badRequest, failure } from './status.js';
 
 /** A resource request, as parsed from its path. */
@@ -69,7 +69,7 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
 function decodeProtobuf(body: Buffer): unknown {
   try {
     const { apiVersion, kind, raw } = unwrapEnvelope(body);
-    const schema = PROTO_SCHEMAS[kind];
+    const schema = kindMessage(apiVersion, kind);
     if (!schema) throw failure(415, 'UnsupportedMediaType', `protobuf bodies of kind "${kind}" are not supported: send JSON (application/json)`);
     return { apiVersion, kind, ...decodeMessage(raw, schema) };
   } catch (err) {

@@ -3,9 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyDefaults } from '../api/defaults.js';
 import { jsonPatch, mergePatch, PatchError, strategicIsPlainMerge } from '../api/patch.js';
 import { apiVersionOf, RESOURCES, type ApiObject, type ResourceType } from '../api/registry.js';
-import { META_FIELDS } from '../api/schemas.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../api/selectors.js';
-import { unknownFields, validate } from '../api/validation.js';
+import { unknownObjectFields, validate } from '../api/validation.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
 import type { ResourcePath } from './request.js';
@@ -193,7 +192,7 @@ export class ResourceHandlers {
       else delete meta[k];
     }
     if (type.kind === 'Namespace') obj.status = old.status;
-    applyDefaults(type, obj);
+    applyDefaults(type, obj, old as ApiObject);
     const errors = validate(type, obj, old as ApiObject);
     if (errors.length) throw invalid({ ...subject(type), name: meta.name }, errors);
     if (isDryRun(query)) return sendJson(res, 200, { apiVersion: apiVersionOf(type), kind: type.kind, ...obj });
@@ -283,15 +282,10 @@ function isDryRun(query: URLSearchParams): boolean {
 function checkUnknownFields(type: ResourceType, obj: Record<string, unknown>, query: URLSearchParams, res: ServerResponse): void {
   const mode = query.get('fieldValidation') ?? 'Warn';
   if (!['Strict', 'Warn', 'Ignore'].includes(mode)) throw badRequest(`fieldValidation must be Strict, Warn or Ignore, not "${mode}"`);
-  const unknown = unknownFields(type, obj, META_FIELDS);
+  const unknown = unknownObjectFields(type, obj, mode !== 'Strict');
   if (unknown.length === 0) return;
-  if (mode === 'Strict') throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f.slice(1)}"`).join(', ')}`);
-  if (mode === 'Warn') res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f.slice(1)}\\""`));
-  for (const f of unknown) {
-    const [, top, sub] = f.split('.');
-    if (top === 'metadata' && sub) delete (obj.metadata as Record<string, unknown>)[sub];
-    else if (top) delete obj[top];
-  }
+  if (mode === 'Strict') throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+  if (mode === 'Warn') res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
 }
 
 function randomSuffix(): string {

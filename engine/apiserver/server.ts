@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { openApiV3, openApiV3Index } from '../api/openapi.js';
+import { openApiV2, openApiV3, openApiV3Index } from '../api/openapi.js';
 import { findResource, RESOURCES } from '../api/registry.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage } from '../store/storage.js';
@@ -67,6 +67,7 @@ async function serve(handlers: ResourceHandlers, req: IncomingMessage, res: Serv
     const what = resource ? `resource "${resource.resource}" in API group "${resource.group}"` : `path "${path}"`;
     throw forbidden(`${what} is forbidden: User "${user.name}" cannot ${verbOf(req.method, resource?.name)} it`);
   }
+  if (path === '/openapi/v2' || path === '/swagger.json') return sendJson(res, 200, openApiV2());
   if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index());
   if (path.startsWith('/openapi/v3/')) {
     const [, , , root, a, b] = path.split('/');

@@ -1,0 +1,4 @@
+// Placeholder until this group's types are written.
+import type { TypeGroup } from '../resource-type.js';
+
+export const POLICY: TypeGroup = { resources: [], definitions: {} };

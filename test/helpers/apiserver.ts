@@ -1,0 +1,81 @@
+// An in-process apiserver on a real etcd (on the host), with an admin kubeconfig for real kubectl.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:https';
+import { request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiServer } from '../../engine/apiserver/server.js';
+import { createCertificate, issuerFrom, type KeyPair } from '../../engine/certs/x509.js';
+import { EtcdClient } from '../../engine/store/etcd-client.js';
+import { Storage } from '../../engine/store/storage.js';
+import { startEtcd, type TestEtcd } from './etcd.js';
+import { writeKubeconfig } from './kubectl.js';
+
+/** A running test apiserver. */
+export interface TestApiServer {
+  port: number;
+  /** Path of an admin (system:masters) kubeconfig. */
+  kubeconfig: string;
+  /** Scratch directory removed by stop(). */
+  dir: string;
+  ca: KeyPair;
+  admin: KeyPair;
+  /** The apiserver's storage, to check what was really stored. */
+  storage: Storage;
+  /** Issues a client certificate for another user. */
+  clientCert(user: string, groups: string[]): KeyPair;
+  /** A raw HTTPS request, as a client without kubectl would make it (admin unless `cert` is given; `cert: null` for none). */
+  raw(method: string, path: string, opts?: { body?: string | Buffer; cert?: KeyPair | null; contentType?: string; accept?: string }): Promise<{ code: number; body: string; headers: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+/** Starts etcd and an apiserver on 127.0.0.1 with a fresh CA. */
+export async function startTestApiServer(): Promise<TestApiServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubelab-api-'));
+  const etcd: TestEtcd = await startEtcd();
+  const client = new EtcdClient(etcd.endpoint);
+  const ca = createCertificate({ commonName: 'kubelab-ca', usage: 'ca' });
+  const issuer = issuerFrom(ca, 'kubelab-ca');
+  const serving = createCertificate({ commonName: 'kube-apiserver', usage: 'server', altNames: ['localhost', '127.0.0.1'] }, issuer);
+  const admin = createCertificate({ commonName: 'kubelab-admin', organizations: ['system:masters'], usage: 'client' }, issuer);
+  const storage = new Storage(client);
+  const server: Server = await createApiServer({ storage, tls: { key: serving.key, cert: serving.cert, ca: ca.cert } });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const kubeconfig = writeKubeconfig(dir, `https://127.0.0.1:${port}`, ca.cert, admin);
+  return {
+    port,
+    kubeconfig,
+    dir,
+    ca,
+    admin,
+    storage,
+    clientCert: (user, groups) => createCertificate({ commonName: user, organizations: groups, usage: 'client' }, issuer),
+    raw: (method, path, opts = {}) =>
+      new Promise((resolve, reject) => {
+        const cert = opts.cert === undefined ? admin : opts.cert;
+        const req = request(
+          {
+            host: '127.0.0.1', port, method, path, ca: ca.cert, servername: 'localhost',
+            ...(cert ? { cert: cert.cert, key: cert.key } : {}),
+            headers: { 'content-type': opts.contentType ?? 'application/json', ...(opts.accept ? { accept: opts.accept } : {}) },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (d) => (body += d));
+            res.on('end', () => resolve({ code: res.statusCode ?? 0, body, headers: res.headers }));
+          },
+        );
+        req.on('error', reject);
+        req.end(opts.body);
+      }),
+    async stop() {
+      server.closeAllConnections();
+      server.close();
+      client.close();
+      await etcd.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
