@@ -76,3 +76,14 @@ export function bodySchemaName(apiVersion: string, kind: string): string | undef
   const body = GROUPS.flatMap((g) => g.bodyKinds ?? []).find((b) => b.apiVersion === apiVersion && b.kind === kind);
   return body?.schemaName ?? findKind(apiVersion, kind)?.schemaName;
 }
+
+/** Kinds whose metadata.generation counts changes to their desired state (as upstream's strategies do). */
+const GENERATION_KINDS = new Set([
+  'Pod', 'ReplicationController', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler',
+  'PodDisruptionBudget', 'Ingress', 'NetworkPolicy', 'CustomResourceDefinition', 'ServiceCIDR', 'PersistentVolumeClaim',
+]);
+
+/** Whether writes to a type maintain metadata.generation (custom resources always do). */
+export function tracksGeneration(type: ResourceType): boolean {
+  return GENERATION_KINDS.has(type.kind) || type.custom === true;
+}

@@ -56,6 +56,10 @@ export interface ResourceType {
   verbs?: string[];
   /** Subresources served besides the object itself. */
   subresources?: { status?: boolean; scale?: ScalePaths };
+  /** Served from a CustomResourceDefinition. */
+  custom?: boolean;
+  /** Keep the status a client sends on create (Nodes register with theirs); otherwise it is cleared. */
+  createWithStatus?: boolean;
   /** Kind-specific defaults, applied after the generic ones on create and update; `old` on updates. */
   defaults?(obj: ApiObject, old?: ApiObject): void;
   /** Kind-specific validation; `old` is the stored object on updates. */
@@ -109,7 +113,7 @@ export function column(name: string, description: string, cell: (o: ApiObject) =
 /** The value at a dotted path of an object (`spec.replicas`), or undefined. */
 export function at(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
-  for (const key of path.split('.')) {
+  for (const key of path.replace(/^\./, '').split('.')) {
     if (cur === null || typeof cur !== 'object') return undefined;
     cur = (cur as Record<string, unknown>)[key];
   }

@@ -6,6 +6,8 @@ import { openApiV2, openApiV3, openApiV3Index } from '../api/openapi.js';
 import { findResource, RESOURCES } from '../api/registry.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage } from '../store/storage.js';
+import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { storageGcBackend } from './gc-backend.js';
 import { coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
 import { parseResourcePath } from './request.js';
 import { ResourceHandlers, sendJson } from './resources.js';
@@ -21,6 +23,8 @@ export interface User {
 export interface ApiServerOptions {
   storage: Storage;
   tls: { key: string; cert: string; ca: string };
+  /** Where background work (garbage collection) reports trouble. */
+  log?: (msg: string) => void;
 }
 
 const ANONYMOUS_PATHS = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
@@ -43,13 +47,17 @@ export function userOf(req: IncomingMessage): User | undefined {
 export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
   const handlers = new ResourceHandlers(opts.storage);
   await bootstrap(opts.storage, handlers);
-  return createServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+  const gc = new GarbageCollector(storageGcBackend(opts.storage, (m) => opts.log?.(m)), (m) => opts.log?.(m));
+  gc.start();
+  const server = createServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     serve(handlers, req, res).catch((err: unknown) => {
       const e = toApiError(err);
       if (!res.headersSent) sendJson(res, e.status.code, e.status);
       else res.end();
     });
   });
+  server.on('close', () => gc.stop());
+  return server;
 }
 
 async function serve(handlers: ResourceHandlers, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -87,7 +95,7 @@ async function serve(handlers: ResourceHandlers, req: IncomingMessage, res: Serv
     // The namespace object itself: /api/v1/namespaces/NAME is a cluster-scoped path.
     const type = findResource(resource.group, resource.version, resource.resource);
     if (!type) throw pathNotFound(path);
-    return handlers.handle(type, resource, req, res, url.searchParams);
+    return handlers.handle(type, resource, req, res, url.searchParams, user.name);
   }
   throw pathNotFound(path);
 }

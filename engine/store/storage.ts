@@ -79,8 +79,9 @@ export class Storage {
     return `${this.base(ref)}${name}`;
   }
 
-  /** The key prefix of a resource, narrowed to a namespace when given. */
+  /** The key prefix of a resource, narrowed to a namespace when given; an empty resource means every object of every resource. */
   base(ref: ResourceRef): string {
+    if (ref.resource === '') return `${this.prefix}/`;
     return `${this.prefix}/${ref.resource}/${ref.namespace ? `${ref.namespace}/` : ''}`;
   }
 

@@ -59,7 +59,11 @@ export async function startTestApiServer(): Promise<TestApiServer> {
           {
             host: '127.0.0.1', port, method, path, ca: ca.cert, servername: 'localhost',
             ...(cert ? { cert: cert.cert, key: cert.key } : {}),
-            headers: { 'content-type': opts.contentType ?? 'application/json', ...(opts.accept ? { accept: opts.accept } : {}) },
+            headers: {
+              'content-type': opts.contentType ?? 'application/json',
+              ...(opts.accept ? { accept: opts.accept } : {}),
+              ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}),
+            },
           },
           (res) => {
             let body = '';

@@ -1,0 +1,139 @@
+// The write path shared by create, update, patch and the status subresource: keep what clients
+// cannot change, separate spec from status, bump generation, default, validate, store.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { applyDefaults } from '../api/defaults.js';
+import { tracksGeneration, type ApiObject, type ResourceType } from '../api/registry.js';
+import { validate } from '../api/validation.js';
+import { StoreError } from '../store/errors.js';
+import type { Storage, StoredObject } from '../store/storage.js';
+import { isDryRun, now, refOf, subject, type RequestContext } from './context.js';
+import { badRequest, conflict, invalid, toApiError } from './status.js';
+
+/** Metadata only the server writes. */
+const SERVER_META = ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generation'] as const;
+
+/** JSON with object keys sorted, to compare objects regardless of key order. */
+export function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Everything but metadata and status: what a generation counts changes of. */
+function desired(obj: ApiObject): string {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  return stableJson(rest);
+}
+
+function randomSuffix(): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** Fills server-side fields of a new object, defaults and validates it; throws 422 when invalid. */
+export function prepareCreate(ctx: RequestContext, obj: ApiObject): ApiObject {
+  const { type } = ctx;
+  const meta = obj.metadata;
+  if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+  for (const k of SERVER_META) delete meta[k];
+  meta.uid = randomUUID();
+  meta.creationTimestamp = now();
+  if (tracksGeneration(type)) meta.generation = 1;
+  if (type.subresources?.status && !type.createWithStatus) delete obj.status;
+  applyDefaults(type, obj);
+  const errors = validate(type, obj);
+  if (errors.length) throw invalid(subject(type, meta.name), errors);
+  return obj;
+}
+
+/**
+ * Carries what a client may not change from `old` into `next`: server metadata always; the status
+ * on writes to the main resource of a type with a status subresource; everything but the status
+ * on writes to the status subresource. Bumps generation when the desired state changed.
+ */
+export function carryOver(type: ResourceType, next: ApiObject, old: ApiObject, sub?: 'status'): ApiObject {
+  const meta = next.metadata;
+  for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+    if (old.metadata[k] !== undefined) meta[k] = old.metadata[k] as never;
+    else delete meta[k];
+  }
+  if (sub === 'status') {
+    // Only the status (and nothing of metadata but what the server tracks) changes through /status.
+    const { status } = next;
+    const out = { ...structuredClone(old), status } as ApiObject;
+    out.metadata.resourceVersion = meta.resourceVersion;
+    return out;
+  }
+  if (type.subresources?.status) next.status = structuredClone(old.status);
+  if (tracksGeneration(type) && desired(next) !== desired(old)) meta.generation = ((old.metadata.generation as number | undefined) ?? 0) + 1;
+  return next;
+}
+
+/**
+ * Writes a new version of an existing object built from the current one by `build`. Without a
+ * resourceVersion from the client the write is retried on conflicts (patches, and updates that
+ * did not say which version they change); with one, a stale version answers 409.
+ */
+export async function updateObject(
+  ctx: RequestContext,
+  h: { storage: Storage },
+  build: (current: StoredObject) => ApiObject | Promise<ApiObject>,
+  opts: { sub?: 'status' } = {},
+): Promise<{ obj: StoredObject | ApiObject; changed: boolean }> {
+  const { type, path, query } = ctx;
+  const ref = refOf(ctx);
+  for (let attempt = 0; ; attempt++) {
+    const current = await getCurrent(h, ref, path.name!, type);
+    const next = await build(structuredClone(current));
+    const clientRv = next.metadata.resourceVersion || undefined;
+    if (next.metadata.name !== path.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${path.name})`);
+    if (type.namespaced) {
+      if (next.metadata.namespace && next.metadata.namespace !== path.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      next.metadata.namespace = path.namespace;
+    }
+    const obj = carryOver(type, next, current as ApiObject, opts.sub);
+    applyDefaults(type, obj, current as ApiObject);
+    const errors = validate(type, obj, current as ApiObject);
+    if (errors.length) throw invalid(subject(type, path.name), errors);
+    if (stableJson({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }) === stableJson({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } })) {
+      // Nothing changed: no write, no new resourceVersion (as Kubernetes does).
+      if (clientRv && clientRv !== current.metadata.resourceVersion) throw conflict(subject(type, path.name));
+      return { obj: current, changed: false };
+    }
+    if (isDryRun(query)) return { obj, changed: true };
+    obj.metadata.resourceVersion = clientRv ?? current.metadata.resourceVersion;
+    try {
+      const stored = await h.storage.update(ref, { ...obj, apiVersion: current.apiVersion, kind: current.kind } as StoredObject);
+      return { obj: await finishIfReleased(h, ctx, stored), changed: true };
+    } catch (err) {
+      if (err instanceof StoreError && err.reason === 'Conflict' && !clientRv && attempt < 16) continue;
+      throw toApiError(err, subject(type, path.name));
+    }
+  }
+}
+
+async function getCurrent(h: { storage: Storage }, ref: ReturnType<typeof refOf>, name: string, type: ResourceType): Promise<StoredObject> {
+  try {
+    return await h.storage.get(ref, name);
+  } catch (err) {
+    throw toApiError(err, subject(type, name));
+  }
+}
+
+/** An object marked for deletion goes once its last finalizer is removed. */
+async function finishIfReleased(h: { storage: Storage }, ctx: RequestContext, stored: StoredObject): Promise<StoredObject> {
+  const meta = stored.metadata;
+  if (!meta.deletionTimestamp || ((meta.finalizers as string[] | undefined) ?? []).length > 0) return stored;
+  if (ctx.type.kind === 'Namespace') return stored; // namespaces are removed by their own finalization
+  if ((meta.deletionGracePeriodSeconds as number | undefined) ?? 0) return stored; // graceful deletion still running
+  return h.storage.delete(refOf(ctx), meta.name, meta.resourceVersion).catch((err: unknown) => {
+    if (err instanceof StoreError && (err.reason === 'NotFound' || err.reason === 'Conflict')) return stored;
+    throw err;
+  });
+}
