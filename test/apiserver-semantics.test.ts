@@ -112,4 +112,37 @@ describe.sequential('object lifecycle semantics', () => {
     const p = await api.raw('PATCH', `${CM}/same`, { body: JSON.stringify({ data: { v: 'same' } }), contentType: 'application/merge-patch+json' });
     expect(JSON.parse(p.body).metadata.resourceVersion).toBe(cm.metadata.resourceVersion);
   });
+
+  it('serves server-side apply: ownership, conflicts, --force-conflicts, and removal of dropped fields', async () => {
+    const manifest = (data: Record<string, string>) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  namespace: default\ndata:\n${Object.entries(data).map(([k, v]) => `  ${k}: "${v}"`).join('\n')}\n`;
+    const first = await kubectl(api.kubeconfig, ['apply', '--server-side', '-f', '-'], manifest({ a: '1', b: '2' }));
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trim()).toBe('configmap/ssa serverside-applied');
+    const yaml = await kubectl(api.kubeconfig, ['get', 'cm', 'ssa', '-o', 'json', '--show-managed-fields']);
+    const mf = JSON.parse(yaml.stdout).metadata.managedFields;
+    expect(mf).toEqual([expect.objectContaining({ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {}, 'f:b': {} } } })]);
+    // Someone else changes a: now applying a different a conflicts.
+    const edit = await kubectl(api.kubeconfig, ['patch', 'cm', 'ssa', '--type=merge', '-p', '{"data":{"a":"edited"}}']);
+    expect(edit.code, edit.stderr).toBe(0);
+    const conflict = await kubectl(api.kubeconfig, ['apply', '--server-side', '-f', '-'], manifest({ a: 'mine', b: '2' }));
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toMatch(/Apply failed with 1 conflict: conflict with "kubectl-patch"/);
+    expect(conflict.stderr).toMatch(/\.data\.a/);
+    const forced = await kubectl(api.kubeconfig, ['apply', '--server-side', '--force-conflicts', '-f', '-'], manifest({ a: 'mine' }));
+    expect(forced.code, forced.stderr).toBe(0);
+    const after = JSON.parse((await kubectl(api.kubeconfig, ['get', 'cm', 'ssa', '-o', 'json', '--show-managed-fields'])).stdout);
+    expect(after.data).toEqual({ a: 'mine' });
+    expect(after.metadata.managedFields.map((e: { manager: string }) => e.manager)).toEqual(['kubectl']);
+  });
+
+  it('records who created and changed an object in managedFields', async () => {
+    const c = await kubectl(api.kubeconfig, ['create', 'configmap', 'mf', '--from-literal=k=v']);
+    expect(c.code, c.stderr).toBe(0);
+    const l = await kubectl(api.kubeconfig, ['label', 'configmap', 'mf', 'tier=web']);
+    expect(l.code, l.stderr).toBe(0);
+    const obj = JSON.parse((await kubectl(api.kubeconfig, ['get', 'cm', 'mf', '-o', 'json', '--show-managed-fields'])).stdout);
+    expect(obj.metadata.managedFields.map((e: { manager: string; operation: string }) => `${e.manager}/${e.operation}`)).toEqual(['kubectl-create/Update', 'kubectl-label/Update']);
+    const plain = JSON.parse((await kubectl(api.kubeconfig, ['get', 'cm', 'mf', '-o', 'json'])).stdout);
+    expect(plain.metadata.managedFields).toBeUndefined();
+  });
 });

@@ -1,8 +1,9 @@
 // The write path shared by create, update, patch and the status subresource: keep what clients
 // cannot change, separate spec from status, bump generation, default, validate, store.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { managerOf, trackUpdate, type WriteManager } from '../api/apply.js';
 import { applyDefaults } from '../api/defaults.js';
-import { tracksGeneration, type ApiObject, type ResourceType } from '../api/registry.js';
+import { apiVersionOf, kindSchema, tracksGeneration, type ApiObject, type ResourceType } from '../api/registry.js';
 import { validate } from '../api/validation.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
@@ -36,8 +37,13 @@ function randomSuffix(): string {
   return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
-/** Fills server-side fields of a new object, defaults and validates it; throws 422 when invalid. */
-export function prepareCreate(ctx: RequestContext, obj: ApiObject): ApiObject {
+/** The manager of a write, for managedFields. */
+export function writeManager(ctx: RequestContext, subresource?: string): WriteManager {
+  return { manager: managerOf(ctx.query.get('fieldManager'), ctx.req.headers['user-agent']), apiVersion: apiVersionOf(ctx.type), time: now(), ...(subresource ? { subresource } : {}) };
+}
+
+/** Fills server-side fields of a new object, defaults and validates it; throws 422 when invalid. `applied`: managedFields were set by an apply. */
+export function prepareCreate(ctx: RequestContext, obj: ApiObject, applied = false): ApiObject {
   const { type } = ctx;
   const meta = obj.metadata;
   if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
@@ -46,9 +52,11 @@ export function prepareCreate(ctx: RequestContext, obj: ApiObject): ApiObject {
   meta.creationTimestamp = now();
   if (tracksGeneration(type)) meta.generation = 1;
   if (type.subresources?.status && !type.createWithStatus) delete obj.status;
+  if (!applied) delete meta.managedFields;
   applyDefaults(type, obj);
   const errors = validate(type, obj);
   if (errors.length) throw invalid(subject(type, meta.name), errors);
+  if (!applied) trackUpdate(undefined, obj, kindSchema(type), writeManager(ctx));
   return obj;
 }
 
@@ -57,8 +65,13 @@ export function prepareCreate(ctx: RequestContext, obj: ApiObject): ApiObject {
  * on writes to the main resource of a type with a status subresource; everything but the status
  * on writes to the status subresource. Bumps generation when the desired state changed.
  */
-export function carryOver(type: ResourceType, next: ApiObject, old: ApiObject, sub?: 'status'): ApiObject {
+export function carryOver(type: ResourceType, next: ApiObject, old: ApiObject, sub?: 'status', applied = false): ApiObject {
   const meta = next.metadata;
+  // managedFields are the server's record; a client may only clear them (with an empty list).
+  if (!applied && !(Array.isArray(meta.managedFields) && meta.managedFields.length === 0)) {
+    if (old.metadata.managedFields) meta.managedFields = structuredClone(old.metadata.managedFields);
+    else delete meta.managedFields;
+  }
   for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
     if (old.metadata[k] !== undefined) meta[k] = old.metadata[k] as never;
     else delete meta[k];
@@ -68,6 +81,7 @@ export function carryOver(type: ResourceType, next: ApiObject, old: ApiObject, s
     const { status } = next;
     const out = { ...structuredClone(old), status } as ApiObject;
     out.metadata.resourceVersion = meta.resourceVersion;
+    out.metadata.managedFields = meta.managedFields;
     return out;
   }
   if (type.subresources?.status) next.status = structuredClone(old.status);
@@ -84,7 +98,7 @@ export async function updateObject(
   ctx: RequestContext,
   h: { storage: Storage },
   build: (current: StoredObject) => ApiObject | Promise<ApiObject>,
-  opts: { sub?: 'status' } = {},
+  opts: { sub?: 'status'; applied?: boolean } = {},
 ): Promise<{ obj: StoredObject | ApiObject; changed: boolean }> {
   const { type, path, query } = ctx;
   const ref = refOf(ctx);
@@ -97,10 +111,11 @@ export async function updateObject(
       if (next.metadata.namespace && next.metadata.namespace !== path.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       next.metadata.namespace = path.namespace;
     }
-    const obj = carryOver(type, next, current as ApiObject, opts.sub);
+    const obj = carryOver(type, next, current as ApiObject, opts.sub, opts.applied);
     applyDefaults(type, obj, current as ApiObject);
     const errors = validate(type, obj, current as ApiObject);
     if (errors.length) throw invalid(subject(type, path.name), errors);
+    if (!opts.applied) trackUpdate(current as ApiObject, obj, kindSchema(type), writeManager(ctx, opts.sub));
     if (stableJson({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }) === stableJson({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } })) {
       // Nothing changed: no write, no new resourceVersion (as Kubernetes does).
       if (clientRv && clientRv !== current.metadata.resourceVersion) throw conflict(subject(type, path.name));

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
 import { decodeMessage, ProtoError, unwrapEnvelope } from '../api/protobuf.js';
 import { kindMessage } from '../api/proto-schemas.js';
 import { badRequest, failure } from './status.js';
@@ -41,7 +42,8 @@ export const MAX_BODY = 3 * 1024 * 1024;
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
   const protobuf = type === 'application/vnd.kubernetes.protobuf';
-  if (!protobuf && type !== '' && !/^application\/(json|[\w.-]*\+json)$/.test(type)) {
+  const yaml = type === 'application/apply-patch+yaml' || type === 'application/yaml';
+  if (!protobuf && !yaml && type !== '' && !/^application\/(json|[\w.-]*\+json)$/.test(type)) {
     req.resume();
     throw failure(415, 'UnsupportedMediaType', `the body's content type "${type}" is not supported: send JSON (application/json)`);
   }
@@ -58,6 +60,13 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   if (protobuf) return decodeProtobuf(Buffer.concat(chunks));
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');
+  if (yaml) {
+    try {
+      return parseYaml(text, { maxAliasCount: 100 });
+    } catch (err) {
+      throw badRequest(`the request body is not valid YAML: ${(err as Error).message}`);
+    }
+  }
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -1,14 +1,15 @@
 // Serving the resources of every registered type on top of Storage: routing by verb and
 // subresource, reads (get, list, watch) here; writes in object-write.ts, deletes in deletion.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { apiVersionOf, type ApiObject, type ResourceType } from '../api/registry.js';
+import { ApplyConflictError, serverSideApply } from '../api/apply.js';
+import { apiVersionOf, kindSchema, type ApiObject, type ResourceType } from '../api/registry.js';
 import { matchesFields, matchesLabels } from '../api/selectors.js';
 import { unknownObjectFields } from '../api/validation.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
 import { isDryRun, present, refOf, selectors, sendJson, subject, withKind, type RequestContext } from './context.js';
 import { finalizeNamespace, handleDelete, handleDeleteCollection } from './deletion.js';
-import { prepareCreate, updateObject } from './object-write.js';
+import { prepareCreate, updateObject, writeManager } from './object-write.js';
 import { applyPatch } from './patching.js';
 import type { ResourcePath } from './request.js';
 import { readJson } from './request.js';
@@ -183,6 +184,8 @@ export class ResourceHandlers {
 
   private async patch(ctx: RequestContext): Promise<void> {
     const { contentType, body } = await this.patchBody(ctx);
+    if (ctx.query.has('force') && contentType !== 'application/apply-patch+yaml') throw badRequest('force is only allowed with server-side apply (application/apply-patch+yaml)');
+    if (contentType === 'application/apply-patch+yaml') return this.apply(ctx, body);
     const { obj } = await updateObject(ctx, this, (current) => {
       const next = applyPatch(ctx.type, withKind(ctx.type, current), contentType, body);
       const rvInPatch = (body as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;
@@ -191,6 +194,61 @@ export class ResourceHandlers {
       return next;
     });
     sendJson(ctx.res, 200, present(ctx, obj));
+  }
+
+  /** Server-side apply: merges the applied configuration, creating the object when it does not exist. */
+  private async apply(ctx: RequestContext, body: unknown): Promise<void> {
+    const { type, path, query, res } = ctx;
+    if (!query.get('fieldManager')) throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('an applied configuration must be an object');
+    const applied = body as ApiObject;
+    if (applied.apiVersion !== apiVersionOf(type) || applied.kind !== type.kind) {
+      throw badRequest(`an applied configuration needs apiVersion "${apiVersionOf(type)}" and kind "${type.kind}" (got "${String(applied.apiVersion ?? '')}" and "${String(applied.kind ?? '')}")`);
+    }
+    if (typeof applied.metadata !== 'object' || applied.metadata === null) applied.metadata = { name: path.name! };
+    if (applied.metadata.name && applied.metadata.name !== path.name) throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${path.name})`);
+    applied.metadata.name = path.name!;
+    checkUnknownFields(ctx, applied);
+    const force = ['true', '1'].includes(query.get('force') ?? '');
+    const schema = kindSchema(type);
+    try {
+      const existing = await this.storage.get(refOf(ctx), path.name!).catch((err: unknown) => {
+        if (err instanceof StoreError && err.reason === 'NotFound') return undefined;
+        throw err;
+      });
+      if (!existing) {
+        const obj = serverSideApply(undefined, structuredClone(applied), schema, writeManager(ctx), force);
+        if (type.namespaced) {
+          obj.metadata.namespace = path.namespace;
+          await this.requireActiveNamespace(path.namespace!);
+        }
+        prepareCreate(ctx, obj, true);
+        if (isDryRun(query)) return sendJson(res, 201, withKind(type, obj));
+        const stored = await this.storage.create(refOf(ctx), { ...obj, apiVersion: apiVersionOf(type), kind: type.kind } as StoredObject);
+        return sendJson(res, 201, present(ctx, stored));
+      }
+      const { obj } = await updateObject(
+        ctx,
+        this,
+        (current) => {
+          const next = serverSideApply(withKind(type, current), structuredClone(applied), schema, writeManager(ctx), force);
+          next.metadata.resourceVersion = (applied.metadata.resourceVersion as string | undefined) || undefined;
+          return next;
+        },
+        { applied: true },
+      );
+      sendJson(res, 200, present(ctx, obj));
+    } catch (err) {
+      if (err instanceof ApplyConflictError) {
+        throw failure(409, 'Conflict', err.message, {
+          name: path.name,
+          group: type.group,
+          kind: type.resource,
+          causes: err.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: c.path })),
+        });
+      }
+      throw err;
+    }
   }
 
   /** Empties a terminating namespace, then removes it. */
