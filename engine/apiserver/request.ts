@@ -27,6 +27,9 @@ export function parseResourcePath(pathname: string): ResourcePath | undefined {
   else if (seg[0] === 'apis' && seg[1] && seg[2]) [group, version, rest] = [seg[1], seg[2], seg.slice(3)];
   else return undefined;
   if (rest.length === 0) return undefined;
+  if (rest[0] === 'namespaces' && rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize')) {
+    return { group, version, resource: 'namespaces', name: rest[1], subresource: rest[2] };
+  }
   if (rest[0] === 'namespaces' && rest.length >= 3) {
     const [, namespace, resource, name, subresource] = rest;
     return { group, version, namespace, resource: resource!, name, subresource };

@@ -1,80 +1,83 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { openApiV2, openApiV3, openApiV3Index } from '../api/openapi.js';
-import { findResource, RESOURCES } from '../api/registry.js';
+import { findResource } from '../api/registry.js';
+import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage } from '../store/storage.js';
-import { GarbageCollector } from '../controllers/garbage-collector.js';
-import { storageGcBackend } from './gc-backend.js';
+import { authenticate, impersonated } from './authn.js';
+import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './bootstrap-policy.js';
+import { now } from './context.js';
 import { coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
-import { parseResourcePath } from './request.js';
+import { storageGcBackend } from './gc-backend.js';
+import { forbiddenMessage, RbacAuthorizer, type Attributes } from './rbac.js';
+import { parseResourcePath, type ResourcePath } from './request.js';
 import { ResourceHandlers, sendJson } from './resources.js';
+import { isReview, serveReview } from './reviews.js';
 import { forbidden, pathNotFound, toApiError, unauthorized } from './status.js';
-
-/** Who made a request, from their client certificate (CN = user, O = groups). */
-export interface User {
-  name: string;
-  groups: string[];
-}
+import { ServiceAccountTokens } from './tokens.js';
 
 /** What the apiserver needs: its store and its TLS material (server key and certificate, and the CA that signs clients). */
 export interface ApiServerOptions {
   storage: Storage;
   tls: { key: string; cert: string; ca: string };
+  /** PEM private key (EC P-256) that signs service-account tokens; the serving key when absent. */
+  serviceAccountKey?: string;
   /** Where background work (garbage collection) reports trouble. */
   log?: (msg: string) => void;
 }
 
-const ANONYMOUS_PATHS = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
+/** Paths anyone may read, even without credentials. */
+const PUBLIC_PATHS = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
 
-/** The authenticated user of a request, or undefined (anonymous). */
-export function userOf(req: IncomingMessage): User | undefined {
-  const socket = req.socket as TLSSocket;
-  if (!socket.authorized) return undefined;
-  const subject = socket.getPeerCertificate()?.subject as { CN?: string; O?: string | string[] } | undefined;
-  if (!subject?.CN) return undefined;
-  const o = subject.O;
-  return { name: subject.CN, groups: [...(Array.isArray(o) ? o : o ? [o] : []), 'system:authenticated'] };
+interface Services {
+  storage: Storage;
+  handlers: ResourceHandlers;
+  rbac: RbacAuthorizer;
+  tokens: ServiceAccountTokens;
 }
 
 /**
- * The Kubernetes API over HTTPS: health and version for anyone; discovery and resources for
- * clients with a certificate from the cluster CA. Authorization is all-or-nothing for now:
- * members of system:masters may do everything, anyone else nothing (RBAC comes later).
+ * The Kubernetes API over HTTPS: health and version for anyone; everything else for clients
+ * with a certificate from the cluster CA or a service-account token, as RBAC allows.
  */
 export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
   const handlers = new ResourceHandlers(opts.storage);
   await bootstrap(opts.storage, handlers);
+  const rbac = new RbacAuthorizer(opts.storage);
+  await rbac.ready();
+  const services: Services = { storage: opts.storage, handlers, rbac, tokens: new ServiceAccountTokens(opts.serviceAccountKey ?? opts.tls.key) };
   const gc = new GarbageCollector(storageGcBackend(opts.storage, (m) => opts.log?.(m)), (m) => opts.log?.(m));
   gc.start();
   const server = createServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    serve(handlers, req, res).catch((err: unknown) => {
+    serve(services, req, res).catch((err: unknown) => {
       const e = toApiError(err);
       if (!res.headersSent) sendJson(res, e.status.code, e.status);
       else res.end();
     });
   });
-  server.on('close', () => gc.stop());
+  server.on('close', () => {
+    gc.stop();
+    rbac.stop();
+  });
   return server;
 }
 
-async function serve(handlers: ResourceHandlers, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(s: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://apiserver');
   const path = url.pathname.replace(/\/+$/, '') || '/';
-  if (ANONYMOUS_PATHS.test(path)) {
+  if (PUBLIC_PATHS.test(path)) {
     if (path.startsWith('/version')) return sendJson(res, 200, versionInfo());
     res.writeHead(200, { 'content-type': 'text/plain' });
     return void res.end('ok');
   }
-  const user = userOf(req);
-  if (!user) throw unauthorized();
+  const auth = await authenticate(req, s.storage, s.tokens);
+  if (!('user' in auth)) throw unauthorized();
+  const user = impersonated(auth.user, req, s.rbac);
   const resource = parseResourcePath(path);
-  if (!user.groups.includes('system:masters')) {
-    const what = resource ? `resource "${resource.resource}" in API group "${resource.group}"` : `path "${path}"`;
-    throw forbidden(`${what} is forbidden: User "${user.name}" cannot ${verbOf(req.method, resource?.name)} it`);
-  }
+  const attrs = attributesOf(req.method ?? 'GET', path, resource, url.searchParams);
+  if (!s.rbac.authorize(user, attrs)) throw forbidden(forbiddenMessage(user, attrs));
   if (path === '/openapi/v2' || path === '/swagger.json') return sendJson(res, 200, openApiV2());
   if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index());
   if (path.startsWith('/openapi/v3/')) {
@@ -92,45 +95,46 @@ async function serve(handlers: ResourceHandlers, req: IncomingMessage, res: Serv
     return sendJson(res, 200, list);
   }
   if (resource) {
-    // The namespace object itself: /api/v1/namespaces/NAME is a cluster-scoped path.
+    if (isReview(resource)) return serveReview({ storage: s.storage, rbac: s.rbac, tokens: s.tokens, user }, resource, req, res);
     const type = findResource(resource.group, resource.version, resource.resource);
     if (!type) throw pathNotFound(path);
-    return handlers.handle(type, resource, req, res, url.searchParams, user.name);
+    return s.handlers.handle(type, resource, req, res, url.searchParams, user.name);
   }
   throw pathNotFound(path);
 }
 
-function verbOf(method: string | undefined, name: string | undefined): string {
-  switch (method) {
-    case 'POST':
-      return 'create';
-    case 'PUT':
-      return 'update';
-    case 'PATCH':
-      return 'patch';
-    case 'DELETE':
-      return 'delete';
-    default:
-      return name ? 'get' : 'list';
-  }
+/** The RBAC attributes of a request: its verb and what it is about. */
+function attributesOf(method: string, path: string, resource: ResourcePath | undefined, query: URLSearchParams): Attributes {
+  if (!resource) return { verb: method.toLowerCase(), path };
+  const collection = !resource.name;
+  const watching = ['1', 'true'].includes(query.get('watch') ?? '');
+  const verb =
+    method === 'POST' ? 'create'
+    : method === 'PUT' ? 'update'
+    : method === 'PATCH' ? 'patch'
+    : method === 'DELETE' ? (collection ? 'deletecollection' : 'delete')
+    : watching ? 'watch'
+    : collection ? 'list'
+    : 'get';
+  return { verb, apiGroup: resource.group, resource: resource.resource, subresource: resource.subresource, namespace: resource.namespace, name: resource.name };
 }
 
-/** Creates the namespaces every cluster has, and finishes namespace deletions a restart cut short. */
+const ignoreExisting = (err: unknown) => {
+  if (!(err instanceof StoreError && err.reason === 'AlreadyExists')) throw err;
+};
+
+/** Stores an object with server metadata unless one of that name exists. */
+async function ensure(storage: Storage, resource: string, obj: Record<string, unknown> & { metadata: Record<string, unknown> & { name: string } }): Promise<void> {
+  await storage.create({ resource }, { ...obj, metadata: { ...obj.metadata, uid: randomUUID(), creationTimestamp: now() } }).catch(ignoreExisting);
+}
+
+/** Creates the namespaces and RBAC defaults every cluster has, and finishes namespace deletions a restart cut short. */
 async function bootstrap(storage: Storage, handlers: ResourceHandlers): Promise<void> {
-  const nsType = RESOURCES.find((r) => r.kind === 'Namespace')!;
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-    await storage
-      .create({ resource: nsType.resource }, {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name, uid: randomUUID(), creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), labels: { 'kubernetes.io/metadata.name': name } },
-        spec: { finalizers: ['kubernetes'] },
-        status: { phase: 'Active' },
-      })
-      .catch((err: unknown) => {
-        if (!(err instanceof StoreError && err.reason === 'AlreadyExists')) throw err;
-      });
+    await ensure(storage, 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
   }
-  const { items } = await storage.list({ resource: nsType.resource });
+  for (const role of BOOTSTRAP_CLUSTER_ROLES) await ensure(storage, 'rbac.authorization.k8s.io/clusterroles', role as never);
+  for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) await ensure(storage, 'rbac.authorization.k8s.io/clusterrolebindings', b as never);
+  const { items } = await storage.list({ resource: 'namespaces' });
   for (const ns of items.filter((n) => n.metadata.deletionTimestamp)) void handlers.finalizeNamespace(ns.metadata.name);
 }

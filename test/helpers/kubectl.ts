@@ -17,8 +17,8 @@ export async function testClient(name: 'kubectl' | 'helm'): Promise<string> {
   return binaries[name]!;
 }
 
-/** Writes a kubeconfig for `server` with embedded certificates; returns its path. */
-export function writeKubeconfig(dir: string, server: string, ca: string, client: { cert: string; key: string }, name = 'kubelab-test'): string {
+/** Writes a kubeconfig for `server` with an embedded client certificate or a bearer token; returns its path. */
+export function writeKubeconfig(dir: string, server: string, ca: string, client: { cert: string; key: string } | { token: string }, name = 'kubelab-test'): string {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   const file = join(dir, `${name}.kubeconfig`);
   writeFileSync(
@@ -35,8 +35,7 @@ export function writeKubeconfig(dir: string, server: string, ca: string, client:
       'users:',
       `- name: ${name}`,
       '  user:',
-      `    client-certificate-data: ${b64(client.cert)}`,
-      `    client-key-data: ${b64(client.key)}`,
+      ...('token' in client ? [`    token: ${client.token}`] : [`    client-certificate-data: ${b64(client.cert)}`, `    client-key-data: ${b64(client.key)}`]),
       'contexts:',
       `- name: ${name}`,
       '  context:',
