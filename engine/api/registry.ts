@@ -87,3 +87,34 @@ const GENERATION_KINDS = new Set([
 export function tracksGeneration(type: ResourceType): boolean {
   return GENERATION_KINDS.has(type.kind) || type.custom === true;
 }
+
+/** Types and schemas served from CustomResourceDefinitions, by the CRD that declares them. */
+const customByOwner = new Map<string, { types: ResourceType[]; definitions: string[] }>();
+
+/**
+ * Serves the types of a CRD (replacing what it served before). The registry is process-wide:
+ * one apiserver process serves one cluster's API.
+ */
+export function registerCustom(owner: string, types: ResourceType[], definitions: Record<string, FieldSchema>): void {
+  unregisterCustom(owner);
+  for (const t of types) {
+    if (RESOURCES.some((r) => r.group === t.group && r.version === t.version && (r.resource === t.resource || r.kind === t.kind))) {
+      throw new Error(`${t.resource}.${t.group}/${t.version} is already served`);
+    }
+  }
+  RESOURCES.push(...types);
+  Object.assign(DEFINITIONS, definitions);
+  customByOwner.set(owner, { types, definitions: Object.keys(definitions) });
+}
+
+/** Stops serving the types of a CRD. */
+export function unregisterCustom(owner: string): void {
+  const prev = customByOwner.get(owner);
+  if (!prev) return;
+  for (const t of prev.types) {
+    const at = RESOURCES.indexOf(t);
+    if (at >= 0) RESOURCES.splice(at, 1);
+  }
+  for (const d of prev.definitions) delete DEFINITIONS[d];
+  customByOwner.delete(owner);
+}

@@ -38,7 +38,8 @@ export function typeErrors(schema: FieldSchema, value: unknown, path: string): F
   }
   if (schema.ref === INT_OR_STRING) return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)) ? [] : wrong('must be a whole number or a string');
   const s = resolve(schema);
-  if (s.preserveUnknown) return [];
+  if (s.intOrString) return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)) ? [] : wrong('must be a whole number or a string');
+  if (s.preserveUnknown && !s.properties) return [];
   switch (s.type) {
     case 'string':
       if (typeof value !== 'string') return wrong('must be a string');

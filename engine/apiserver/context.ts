@@ -43,7 +43,8 @@ export function storageResource(type: ResourceType): string {
 
 /** The object with apiVersion and kind, as clients see it. */
 export function withKind(type: ResourceType, obj: StoredObject | ApiObject): ApiObject {
-  return { apiVersion: apiVersionOf(type), kind: type.kind, ...obj } as ApiObject;
+  const { apiVersion: _a, kind: _k, ...rest } = obj;
+  return { apiVersion: apiVersionOf(type), kind: type.kind, ...rest } as ApiObject;
 }
 
 /** The answer for one object: the object, or a one-row Table when kubectl asks for one. */

@@ -9,6 +9,7 @@ import type { Storage } from '../store/storage.js';
 import { authenticate, impersonated } from './authn.js';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './bootstrap-policy.js';
 import { now } from './context.js';
+import { CrdController } from './crds.js';
 import { coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
 import { storageGcBackend } from './gc-backend.js';
 import { forbiddenMessage, RbacAuthorizer, type Attributes } from './rbac.js';
@@ -46,7 +47,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
   const handlers = new ResourceHandlers(opts.storage);
   await bootstrap(opts.storage, handlers);
   const rbac = new RbacAuthorizer(opts.storage);
-  await rbac.ready();
+  const crds = new CrdController(opts.storage, (m) => opts.log?.(m));
+  await Promise.all([rbac.ready(), crds.ready()]);
   const services: Services = { storage: opts.storage, handlers, rbac, tokens: new ServiceAccountTokens(opts.serviceAccountKey ?? opts.tls.key) };
   const gc = new GarbageCollector(storageGcBackend(opts.storage, (m) => opts.log?.(m)), (m) => opts.log?.(m));
   gc.start();
@@ -60,6 +62,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
   server.on('close', () => {
     gc.stop();
     rbac.stop();
+    crds.stop();
   });
   return server;
 }
