@@ -7,6 +7,7 @@ import { matchesFields, matchesLabels } from '../api/selectors.js';
 import { unknownObjectFields } from '../api/validation.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
+import { WatchCache } from '../store/watch-cache.js';
 import { isDryRun, present, refOf, selectors, sendJson, subject, withKind, type RequestContext } from './context.js';
 import { finalizeNamespace, handleDelete, handleDeleteCollection } from './deletion.js';
 import { prepareCreate, updateObject, writeManager } from './object-write.js';
@@ -23,7 +24,12 @@ const NAMESPACES = { resource: 'namespaces' };
 
 /** The CRUD, list and watch handlers of every registered type, on top of Storage. */
 export class ResourceHandlers {
-  constructor(readonly storage: Storage) {}
+  /** Serves lists and watches without a round trip to etcd per request. */
+  readonly cache: WatchCache;
+
+  constructor(readonly storage: Storage, log: (m: string) => void = () => {}) {
+    this.cache = new WatchCache(storage, log);
+  }
 
   /** Serves one resource request; throws ApiError for the caller to answer. */
   async handle(type: ResourceType, path: ResourcePath, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, user = ''): Promise<void> {
@@ -95,7 +101,10 @@ export class ResourceHandlers {
     const { type, query, req, res } = ctx;
     const { labels, fields } = selectors(query);
     const limit = Number(query.get('limit') ?? 0) || undefined;
-    const page = await this.storage.list(refOf(ctx), { limit, continue: query.get('continue') ?? undefined, resourceVersion: query.get('resourceVersion') ?? undefined });
+    const cont = query.get('continue') ?? undefined;
+    const rv = query.get('resourceVersion') ?? undefined;
+    // Pages come from etcd (their continue tokens read at a fixed revision); whole lists from the cache.
+    const page = limit || cont ? await this.storage.list(refOf(ctx), { limit, continue: cont, resourceVersion: rv }) : await this.cache.list(refOf(ctx), rv);
     const items = page.items.filter((o) => matchesLabels(labels, o.metadata.labels as Record<string, string>) && matchesFields(fields, o)).map((o) => withKind(type, o));
     if (wantsTable(req.headers.accept)) {
       return sendJson(res, 200, toTable(type, items, { apiVersion: tableVersion(req.headers.accept), resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.remainingItemCount }));
@@ -117,10 +126,18 @@ export class ResourceHandlers {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
     res.flushHeaders();
     const write = (event: unknown) => res.write(`${JSON.stringify(event)}\n`);
-    const w = this.storage.watch(
+    const rv = query.get('resourceVersion') ?? undefined;
+    const bookmarks = ['1', 'true'].includes(query.get('allowWatchBookmarks') ?? '');
+    // WatchList: the current objects as ADDED events, then a bookmark saying the initial list is complete.
+    const initialEvents = ['1', 'true'].includes(query.get('sendInitialEvents') ?? '');
+    let lastRv = 0;
+    const bookmark = (annotations?: Record<string, string>) =>
+      write({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(Math.max(lastRv, this.cache.revision)), ...(annotations ? { annotations } : {}) } } });
+    const w = this.cache.watch(
       refOf(ctx),
-      query.get('resourceVersion') ?? undefined,
+      initialEvents ? undefined : rv,
       (e) => {
+        lastRv = Math.max(lastRv, Number(e.object.metadata.resourceVersion));
         if (!matchesLabels(labels, e.object.metadata.labels as Record<string, string>) || !matchesFields(fields, e.object)) return;
         const obj = withKind(type, e.object);
         write({ type: e.type, object: table ? toTable(type, [obj], { apiVersion: version, resourceVersion: obj.metadata.resourceVersion, withColumns: first }) : obj });
@@ -130,11 +147,14 @@ export class ResourceHandlers {
         write({ type: 'ERROR', object: toApiError(err).status });
         res.end();
       },
+      initialEvents && bookmarks ? () => bookmark({ 'k8s.io/initial-events-end': 'true' }) : undefined,
     );
     const timeout = Number(query.get('timeoutSeconds') ?? 0);
     const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
+    const ticker = bookmarks ? setInterval(() => bookmark(), 5000) : undefined;
     res.on('close', () => {
       clearTimeout(timer);
+      clearInterval(ticker);
       w.cancel();
     });
   }

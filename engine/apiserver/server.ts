@@ -44,8 +44,9 @@ interface Services {
  * with a certificate from the cluster CA or a service-account token, as RBAC allows.
  */
 export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
-  const handlers = new ResourceHandlers(opts.storage);
+  const handlers = new ResourceHandlers(opts.storage, (m) => opts.log?.(m));
   await bootstrap(opts.storage, handlers);
+  await handlers.cache.start();
   const rbac = new RbacAuthorizer(opts.storage);
   const crds = new CrdController(opts.storage, (m) => opts.log?.(m));
   await Promise.all([rbac.ready(), crds.ready()]);
@@ -62,6 +63,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
   server.on('close', () => {
     gc.stop();
     rbac.stop();
+    handlers.cache.stop();
     crds.stop();
   });
   return server;

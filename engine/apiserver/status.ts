@@ -72,6 +72,8 @@ export function fromStoreError(err: StoreError, s: Subject): ApiError {
       return failure(507, 'InternalError', err.message);
     case 'Unavailable':
       return failure(503, 'ServiceUnavailable', err.message, { retryAfterSeconds: 1 });
+    case 'Invalid':
+      return failure(400, 'BadRequest', err.message);
     default:
       return failure(500, 'InternalError', err.message);
   }

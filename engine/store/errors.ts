@@ -1,7 +1,7 @@
 /** Why a storage operation failed, in the terms the apiserver answers with. */
-export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Expired' | 'TooLarge' | 'QuotaExceeded' | 'Unavailable' | 'Internal';
+export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Expired' | 'TooLarge' | 'QuotaExceeded' | 'Unavailable' | 'Invalid' | 'Internal';
 
-/** A storage failure the apiserver turns into a Status (404, 409, 410, 413, 507, 503, 500). */
+/** A storage failure the apiserver turns into a Status (404, 409, 410, 413, 507, 503, 400, 500). */
 export class StoreError extends Error {
   constructor(
     readonly reason: StoreErrorReason,

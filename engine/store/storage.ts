@@ -11,11 +11,15 @@ export interface StoredObject {
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: StoredObject;
+  /** The object's etcd key (events from etcd; synthetic ones may lack it). */
+  key?: string;
 }
 
 /** One page of a list. */
 export interface ListResult {
   items: StoredObject[];
+  /** The etcd key of each item, in the same order (lists read from etcd). */
+  keys?: string[];
   /** Revision the list was read at. */
   resourceVersion: string;
   /** Token for the next page, when there is one. */
@@ -165,16 +169,18 @@ export class Storage {
     });
     const listRevision = revision || res.revision;
     const items = res.kvs.map(decode);
+    const keys = res.kvs.map((kv) => kv.key);
     const last = res.kvs[res.kvs.length - 1];
     if (res.more && last) {
       return {
         items,
+        keys,
         resourceVersion: String(listRevision),
         continue: encodeContinue(listRevision, `${last.key}\0`),
         remainingItemCount: res.count - res.kvs.length,
       };
     }
-    return { items, resourceVersion: String(listRevision) };
+    return { items, keys, resourceVersion: String(listRevision) };
   }
 
   /**
@@ -197,7 +203,7 @@ export class Storage {
       this.list(ref).then(
         (page) => {
           if (cancelled) return;
-          for (const item of page.items) onEvent({ type: 'ADDED', object: item });
+          page.items.forEach((item, i) => onEvent({ type: 'ADDED', object: item, key: page.keys?.[i] }));
           start(Number(page.resourceVersion) + 1);
         },
         (err: StoreError) => onError(err),
@@ -211,6 +217,11 @@ export class Storage {
     };
   }
 
+  /** The store's current revision (the revision of its last write). */
+  async revision(): Promise<number> {
+    return (await this.etcd.range({ key: `${this.prefix}/`, prefix: true, countOnly: true })).revision;
+  }
+
   private async currentRevision(ref: ResourceRef, name: string): Promise<number | undefined> {
     const { kvs } = await this.etcd.range({ key: this.key(ref, name) });
     return kvs[0]?.modRevision;
@@ -221,9 +232,9 @@ function toWatchEvent(e: EtcdEvent): WatchEvent {
   if (e.type === 'DELETE') {
     const obj = e.prevKv ? decode(e.prevKv) : { metadata: { name: e.kv.key.split('/').pop() ?? '' } };
     obj.metadata.resourceVersion = String(e.kv.modRevision);
-    return { type: 'DELETED', object: obj };
+    return { type: 'DELETED', object: obj, key: e.kv.key };
   }
-  return { type: e.kv.version === 1 ? 'ADDED' : 'MODIFIED', object: decode(e.kv) };
+  return { type: e.kv.version === 1 ? 'ADDED' : 'MODIFIED', object: decode(e.kv), key: e.kv.key };
 }
 
 function notFound(ref: ResourceRef, name: string): StoreError {
