@@ -87,6 +87,11 @@ export function validate(type: ResourceType, obj: ApiObject, old?: ApiObject): F
   for (const [field, schema] of Object.entries(kindSchema(type).properties ?? {})) {
     if (field !== 'metadata') errs.push(...typeErrors(schema, obj[field], field));
   }
+  // The rest of metadata by its schema (name, labels, annotations and finalizers are checked above).
+  const metaSchema = resolve(kindSchema(type).properties?.metadata ?? { description: '' });
+  for (const [field, schema] of Object.entries(metaSchema.properties ?? {})) {
+    if (!['name', 'labels', 'annotations', 'finalizers'].includes(field)) errs.push(...typeErrors(schema, meta[field], `metadata.${field}`));
+  }
   // Kind rules assume well-typed input; they run only when the shapes are right.
   if (errs.length === 0 && type.validate) errs.push(...type.validate(obj, old));
   return errs;

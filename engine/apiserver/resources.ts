@@ -298,5 +298,11 @@ function checkUnknownFields(ctx: RequestContext, obj: Record<string, unknown>): 
   const unknown = unknownObjectFields(ctx.type, obj, mode !== 'Strict');
   if (unknown.length === 0) return;
   if (mode === 'Strict') throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
-  if (mode === 'Warn') ctx.res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
+  if (mode === 'Warn') ctx.res.setHeader('Warning', unknown.slice(0, 20).map((f) => warning(`unknown field ${JSON.stringify(f)}`)));
+}
+
+/** A Warning header value (RFC 7234 warn-code 299): quoted, with anything but printable ASCII escaped. */
+function warning(text: string): string {
+  const safe = text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `299 - "${safe}"`;
 }

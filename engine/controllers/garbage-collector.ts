@@ -39,6 +39,11 @@ const ORPHAN = 'orphan';
 const FOREGROUND = 'foregroundDeletion';
 
 const keyOf = (o: GcObject) => o.metadata.uid as string;
+/** The owner references of an object (none when the field is malformed). */
+const ownersOf = (o: GcObject | undefined): OwnerReference[] => {
+  const refs = o?.metadata.ownerReferences;
+  return Array.isArray(refs) ? refs.filter((r) => r && typeof r.uid === 'string') : [];
+};
 
 /** Runs the collector until stop(). */
 export class GarbageCollector {
@@ -80,18 +85,18 @@ export class GarbageCollector {
     const uid = keyOf(obj);
     if (!uid) return;
     const before = this.objects.get(uid);
-    for (const ref of before?.metadata.ownerReferences ?? []) this.dependents.get(ref.uid)?.delete(uid);
+    for (const ref of ownersOf(before)) this.dependents.get(ref.uid)?.delete(uid);
     if (deleted) this.objects.delete(uid);
     else {
       this.objects.set(uid, obj);
-      for (const ref of obj.metadata.ownerReferences ?? []) {
+      for (const ref of ownersOf(obj)) {
         if (!this.dependents.has(ref.uid)) this.dependents.set(ref.uid, new Set());
         this.dependents.get(ref.uid)!.add(uid);
       }
       this.queue.add(uid);
     }
     // The owners of a changed object, and the dependents of a deleted or deleting one, need a look.
-    for (const ref of [...(before?.metadata.ownerReferences ?? []), ...(obj.metadata.ownerReferences ?? [])]) if (this.objects.has(ref.uid)) this.queue.add(ref.uid);
+    for (const ref of [...ownersOf(before), ...ownersOf(obj)]) if (this.objects.has(ref.uid)) this.queue.add(ref.uid);
     for (const dep of this.dependents.get(uid) ?? []) this.queue.add(dep);
     this.kick();
   }
@@ -124,10 +129,10 @@ export class GarbageCollector {
   /** One object: finish its own orphan/foreground deletion, and collect it if all its owners are gone. */
   private async reconcile(obj: GcObject): Promise<void> {
     const meta = obj.metadata;
-    const finalizers = meta.finalizers ?? [];
+    const finalizers = Array.isArray(meta.finalizers) ? meta.finalizers : [];
     if (meta.deletionTimestamp && finalizers.includes(ORPHAN)) await this.orphanDependents(obj);
     else if (meta.deletionTimestamp && finalizers.includes(FOREGROUND)) await this.deleteDependentsFirst(obj);
-    const owners = meta.ownerReferences ?? [];
+    const owners = ownersOf(obj);
     if (owners.length === 0 || meta.deletionTimestamp) return;
     const gone: OwnerReference[] = [];
     let waitingForeground = false;

@@ -45,9 +45,9 @@ function encode(obj: StoredObject): Buffer {
 }
 
 /** Parses a resourceVersion given by a client; throws a StoreError for anything but a non-negative integer. */
-export function parseResourceVersion(rv: string | undefined): number {
+export function parseResourceVersion(rv: unknown): number {
   if (rv === undefined || rv === '') return 0;
-  if (!/^\d+$/.test(rv)) throw new StoreError('Internal', `invalid resourceVersion "${rv}": it must be a non-negative integer`);
+  if (typeof rv !== 'string' || !/^\d+$/.test(rv)) throw new StoreError('Invalid', `invalid resourceVersion ${JSON.stringify(rv)}: it must be a non-negative integer`);
   return Number(rv);
 }
 
