@@ -2,6 +2,7 @@
 // on the node's volume; the apiserver in the node, reached by real kubectl through the kubeconfig
 // context that `kubelab start` merges (and `delete` removes) without touching other contexts.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +128,100 @@ describe.sequential('etcd on the control plane', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('configmaps "nope" not found');
   });
+
+  it('keeps every acknowledged write through kill -9 of etcd and of the apiserver, and a resuming watcher misses none', async () => {
+    const kc = parseYaml((await kubelab(['kubeconfig', name], { home, env })).stdout) as {
+      clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>;
+      users: Array<{ user: { 'client-certificate-data': string; 'client-key-data': string } }>;
+    };
+    const url = new URL(kc.clusters[0]!.cluster.server);
+    const tls = {
+      ca: Buffer.from(kc.clusters[0]!.cluster['certificate-authority-data'], 'base64'),
+      cert: Buffer.from(kc.users[0]!.user['client-certificate-data'], 'base64'),
+      key: Buffer.from(kc.users[0]!.user['client-key-data'], 'base64'),
+    };
+    const call = (method: string, path: string, body?: unknown, onLine?: (line: string) => void): Promise<{ code: number; body: string }> =>
+      new Promise((resolve) => {
+        const req = request({ host: '127.0.0.1', port: url.port, method, path, ...tls, servername: 'localhost', headers: { 'content-type': 'application/json' }, timeout: 5000 }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => {
+            text += d.toString();
+            if (!onLine) return;
+            let nl: number;
+            while ((nl = text.indexOf('\n')) >= 0) {
+              onLine(text.slice(0, nl));
+              text = text.slice(nl + 1);
+            }
+          });
+          res.on('end', () => resolve({ code: res.statusCode ?? 0, body: text }));
+          res.on('error', () => resolve({ code: 0, body: '' }));
+        });
+        req.on('error', () => resolve({ code: 0, body: '' }));
+        req.on('timeout', () => req.destroy());
+        req.end(body === undefined ? undefined : JSON.stringify(body));
+      });
+    expect((await kubectl(kubeconfig, ['--context', `kubelab-${name}`, 'create', 'namespace', 'burst'])).code).toBe(0);
+    const base = '/api/v1/namespaces/burst/configmaps';
+
+    // A watcher that behaves as informers do: resume from the last resourceVersion, list again on 410.
+    const seen = new Set<string>();
+    let stopWatching = false;
+    const watcher = (async () => {
+      let rv = JSON.parse((await call('GET', base)).body).metadata.resourceVersion as string;
+      while (!stopWatching) {
+        let expired = false;
+        await call('GET', `${base}?watch=1&resourceVersion=${rv}&timeoutSeconds=5`, undefined, (line) => {
+          const e = JSON.parse(line) as { type: string; object: { code?: number; metadata: { name: string; resourceVersion: string } } };
+          if (e.type === 'ERROR') expired = e.object.code === 410;
+          else {
+            seen.add(e.object.metadata.name);
+            rv = e.object.metadata.resourceVersion;
+          }
+        });
+        if (expired) {
+          const list = await call('GET', base);
+          if (list.code === 200) {
+            const l = JSON.parse(list.body) as { metadata: { resourceVersion: string }; items: Array<{ metadata: { name: string } }> };
+            for (const i of l.items) seen.add(i.metadata.name);
+            rv = l.metadata.resourceVersion;
+          }
+        }
+        if (!stopWatching) await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+
+    const acked = new Map<string, { uid: string; resourceVersion: string }>();
+    let attempts = 0;
+    const deadline = Date.now() + 90_000;
+    const killed = { etcd: false, apiserver: false };
+    while (acked.size < 240 && Date.now() < deadline) {
+      const n = `w-${attempts++}`;
+      const r = await call('POST', base, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n }, data: { n } });
+      if (r.code === 201) {
+        const o = JSON.parse(r.body) as { metadata: { uid: string; resourceVersion: string } };
+        acked.set(n, { uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion });
+      } else await new Promise((res) => setTimeout(res, 50));
+      if (acked.size === 60 && !killed.etcd) {
+        killed.etcd = true;
+        void engine.provider.exec(cp, ['pkill', '-9', '-x', 'etcd']);
+      }
+      if (acked.size === 150 && !killed.apiserver) {
+        killed.apiserver = true;
+        void engine.provider.exec(cp, ['pkill', '-9', '-f', 'cluster.cjs apiserver']);
+      }
+    }
+    expect(killed).toEqual({ etcd: true, apiserver: true });
+    expect(acked.size).toBe(240);
+    const list = JSON.parse((await call('GET', base)).body) as { items: Array<{ metadata: { name: string; uid: string; resourceVersion: string } }> };
+    const stored = new Map(list.items.map((i) => [i.metadata.name, i.metadata]));
+    for (const [n, meta] of acked) {
+      expect(stored.get(n)?.uid, n).toBe(meta.uid);
+      expect(stored.get(n)?.resourceVersion, n).toBe(meta.resourceVersion);
+    }
+    await expect.poll(() => [...acked.keys()].filter((n) => !seen.has(n)), { timeout: 20_000 }).toEqual([]);
+    stopWatching = true;
+    await watcher;
+  }, 180_000);
 
   it('removes its context on delete and leaves the others', async () => {
     expect((await kubelab(['delete', name], { home, env })).code).toBe(0);

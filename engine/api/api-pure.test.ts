@@ -208,3 +208,17 @@ describe('age', () => {
     ['2026-11-19T08:00:00Z', '3d4h'],
   ])('%s is %s old', (t, expected) => expect(age(t, now)).toBe(expected));
 });
+
+describe('protobuf messages JSON flattens', () => {
+  it('decodes an embedded message into the enclosing object', async () => {
+    const { DEFINITIONS } = await import('./registry.js');
+    const { f } = await import('./schema.js');
+        DEFINITIONS['test.Outer'] = { type: 'object', description: '', properties: { name: f.str(1, 'n'), path: f.str(0, 'p'), kind: f.str(0, 'k') }, protoEmbedded: { 2: { path: 1, kind: 2 } } };
+    try {
+      const msg = Buffer.concat([str(1, 'data'), field(2, Buffer.concat([str(1, '/srv'), str(2, 'Directory')]))]);
+      expect(decodeMessage(msg, namedMessage('test.Outer'))).toEqual({ name: 'data', path: '/srv', kind: 'Directory' });
+    } finally {
+      delete DEFINITIONS['test.Outer'];
+    }
+  });
+});

@@ -122,7 +122,17 @@ export function selectorMatches(sel: unknown, labels: Record<string, string> | u
 
 /** Errors when `value` differs from `old` at a field that cannot change. */
 export function immutable(field: string, value: unknown, old: unknown): FieldError[] {
-  return JSON.stringify(value ?? null) === JSON.stringify(old ?? null) ? [] : [invalidValue(field, value, 'field is immutable')];
+  return sameValue(value ?? null, old ?? null) ? [] : [invalidValue(field, value, 'field is immutable')];
+}
+
+/** Deep equality of JSON values, whatever the order of object keys. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /** Errors for a number that must be ≥ 0 (when present). */
@@ -136,4 +146,17 @@ export function intOrPercentErrors(field: string, v: unknown): FieldError[] {
   if (typeof v === 'number') return nonNegative(field, v);
   if (typeof v === 'string' && /^\d+%$/.test(v)) return [];
   return [invalidValue(field, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%')")];
+}
+
+const PATH_SEGMENT_BAD = ['/', '%'];
+
+/** Problems with a path segment name (RBAC names, references): empty list when it is fine. */
+export function pathSegmentProblems(name: string): string[] {
+  if (name === '.' || name === '..') return [`may not be '${name}'`];
+  return PATH_SEGMENT_BAD.filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+}
+
+/** Errors of a name that only has to be a usable path segment (RBAC objects, IP addresses). */
+export function pathSegmentErrors(field: string, name: string): FieldError[] {
+  return pathSegmentProblems(name).map((p) => invalidValue(field, name, p));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applySchemaDefaults, customSchemaName, customTypes, fromJsonSchema, keywordErrors, type CrdSpec } from './custom-types.js';
+import { applySchemaDefaults, customSchemaName, customTypes, fromJsonSchema, type CrdSpec } from './custom-types.js';
+import { typeErrors } from './validation.js';
 import { json, validJsonPath } from './jsonpath.js';
 
 const crd: CrdSpec = {
@@ -68,7 +69,7 @@ describe('custom resource types', () => {
     const obj = { metadata: { name: 'w' }, spec: { size: 'small' } };
     applySchemaDefaults(definitions[t.schemaName], obj);
     expect(obj.spec).toEqual({ size: 'small', replicas: 1 });
-    expect(keywordErrors(definitions[t.schemaName], { spec: { replicas: 11 } }, '')).toEqual([{ field: 'spec.replicas', message: 'Invalid value: 11: spec.replicas in body should be less than or equal to 10' }]);
+    expect(typeErrors(definitions[t.schemaName]!, { spec: { size: 'small', replicas: 11 } }, '')).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: 'Invalid value: 11: spec.replicas in body should be less than or equal to 10' }]);
   });
 
   it('keeps int-or-string and preserve-unknown-fields semantics', () => {

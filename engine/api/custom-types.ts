@@ -108,33 +108,6 @@ export function applySchemaDefaults(schema: FieldSchema | undefined, value: unkn
   if (schema.additionalProperties) for (const [k, v] of Object.entries(obj)) if (!schema.properties?.[k]) applySchemaDefaults(schema.additionalProperties, v);
 }
 
-/** Errors of the CRD-only keywords (bounds, lengths, patterns) for a custom object, at `path`. */
-export function keywordErrors(schema: FieldSchema | undefined, value: unknown, path: string): Array<{ field: string; message: string }> {
-  if (!schema || value === undefined || value === null) return [];
-  const out: Array<{ field: string; message: string }> = [];
-  const bad = (message: string) => out.push({ field: path, message: `Invalid value: ${JSON.stringify(value)}: ${message}` });
-  if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) bad(`${path} in body should be greater than or equal to ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) bad(`${path} in body should be less than or equal to ${schema.maximum}`);
-  }
-  if (typeof value === 'string') {
-    if (schema.minLength !== undefined && value.length < schema.minLength) bad(`${path} in body should be at least ${schema.minLength} chars long`);
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) bad(`${path} in body may not be longer than ${schema.maxLength}`);
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) bad(`${path} in body should match '${schema.pattern}'`);
-  }
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) bad(`${path} in body should have at least ${schema.minItems} items`);
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) bad(`${path} in body should have at most ${schema.maxItems} items`);
-    value.forEach((v, i) => out.push(...keywordErrors(schema.items, v, `${path}[${i}]`)));
-  } else if (typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const sub = schema.properties?.[k] ?? schema.additionalProperties;
-      out.push(...keywordErrors(sub, v, path ? `${path}.${k}` : k));
-    }
-  }
-  return out;
-}
-
 /** The served types and named schemas of one CRD (one per served version). */
 export function customTypes(crd: CrdSpec): { types: ResourceType[]; definitions: Record<string, FieldSchema> } {
   const types: ResourceType[] = [];
@@ -165,9 +138,6 @@ export function customTypes(crd: CrdSpec): { types: ResourceType[]; definitions:
       subresources: { ...(v.subresources?.status ? { status: true } : {}), ...(scale ? { scale } : {}) },
       defaults(obj) {
         applySchemaDefaults(definitions[schemaName], obj);
-      },
-      validate(obj) {
-        return keywordErrors(definitions[schemaName], obj, '').map((e) => ({ reason: 'FieldValueInvalid' as const, ...e }));
       },
     });
   }

@@ -1,6 +1,6 @@
 /** One reason an object is invalid, on one field (Kubernetes' StatusCause). */
 export interface FieldError {
-  reason: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueTooLong' | 'FieldValueForbidden' | 'FieldValueDuplicate' | 'FieldValueNotSupported' | 'FieldValueTypeInvalid';
+  reason: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueTooLong' | 'FieldValueForbidden' | 'FieldValueDuplicate' | 'FieldValueNotSupported' | 'FieldValueTypeInvalid' | 'FieldValueNotFound';
   field: string;
   message: string;
 }

@@ -20,12 +20,23 @@ export function namedMessage(name: string): ProtoMessage {
 
 function fill(msg: ProtoMessage, schema: FieldSchema): void {
   for (const [name, field] of Object.entries(schema.properties ?? {})) {
-    if (!field.proto) continue;
-    const repeated = field.type === 'array';
-    const type = repeated ? valueType(field.items!) : field.additionalProperties ? { map: valueType(field.additionalProperties) as ProtoScalar | ProtoMessage } : valueType(field);
-    const pf: ProtoField = { name, type, ...(repeated ? { repeated } : {}), ...(field.keepZero ? { keepZero: true } : {}) };
-    msg[field.proto] = pf;
+    if (field.proto) msg[field.proto] = protoField(name, field);
   }
+  // Fields JSON shows here but protobuf keeps in a nested message.
+  for (const [nested, fields] of Object.entries(schema.protoEmbedded ?? {})) {
+    const inner: ProtoMessage = {};
+    for (const [name, n] of Object.entries(fields)) {
+      const field = schema.properties?.[name];
+      if (field) inner[n] = protoField(name, field);
+    }
+    msg[Number(nested)] = { name: `embedded${nested}`, type: inner, inline: true };
+  }
+}
+
+function protoField(name: string, field: FieldSchema): ProtoField {
+  const repeated = field.type === 'array';
+  const type = repeated ? valueType(field.items!) : field.additionalProperties ? { map: valueType(field.additionalProperties) as ProtoScalar | ProtoMessage } : valueType(field);
+  return { name, type, ...(repeated ? { repeated } : {}), ...(field.keepZero ? { keepZero: true } : {}) };
 }
 
 /** The protobuf type of a value schema (not an array or map itself). */

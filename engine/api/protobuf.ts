@@ -12,6 +12,8 @@ export interface ProtoField {
   repeated?: boolean;
   /** Keep zero values (pointer fields) instead of dropping them as JSON's omitempty would. */
   keepZero?: boolean;
+  /** An embedded message whose fields JSON shows in the enclosing object. */
+  inline?: boolean;
 }
 
 /** A message: field number → field. */
@@ -204,6 +206,10 @@ export function decodeMessage(buf: Buffer, schema: ProtoMessage): Record<string,
       continue;
     }
     const value = decodeValue(r, t, wire, field.name);
+    if (field.inline) {
+      Object.assign(out, value as object);
+      continue;
+    }
     if (field.repeated) out[field.name] = [...((out[field.name] as unknown[]) ?? []), value];
     else if (isZero(value) && !field.keepZero) delete out[field.name]; // as JSON's omitempty
     else out[field.name] = value;

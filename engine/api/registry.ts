@@ -35,6 +35,12 @@ export const RESOURCES: ResourceType[] = GROUPS.flatMap((g) => g.resources);
 
 /** Every named schema, keyed by OpenAPI component name. */
 export const DEFINITIONS: Record<string, FieldSchema> = Object.assign({}, META_DEFINITIONS, ...GROUPS.map((g) => g.definitions));
+for (const g of GROUPS) {
+  for (const [name, embedded] of Object.entries(g.embeddedProto ?? {})) {
+    if (!DEFINITIONS[name]) throw new Error(`embedded protobuf fields for unknown schema ${name}`);
+    DEFINITIONS[name] = { ...DEFINITIONS[name], protoEmbedded: embedded };
+  }
+}
 
 /** The schema of a kind (its named definition). */
 export function kindSchema(type: ResourceType): FieldSchema {

@@ -56,6 +56,8 @@ export interface ResourceType {
   verbs?: string[];
   /** Subresources served besides the object itself. */
   subresources?: { status?: boolean; scale?: ScalePaths };
+  /** What names must look like: a DNS subdomain (the default), a DNS label, or any path segment. */
+  nameFormat?: 'subdomain' | 'label' | 'path-segment';
   /** Served from a CustomResourceDefinition. */
   custom?: boolean;
   /** Keep the status a client sends on create (Nodes register with theirs); otherwise it is cleared. */
@@ -77,6 +79,8 @@ export interface ScalePaths {
 export interface TypeGroup {
   resources: ResourceType[];
   definitions: Record<string, import('./schema.js').FieldSchema>;
+  /** Schemas whose JSON flattens messages protobuf nests (by schema name), for protobuf decoding. */
+  embeddedProto?: Record<string, import('./schema.js').EmbeddedProto>;
   /** Kinds that are sent as request bodies but not stored as resources (Scale, Eviction, Binding…), for protobuf decoding. */
   bodyKinds?: { apiVersion: string; kind: string; schemaName: string }[];
 }

@@ -39,6 +39,12 @@ export interface FieldSchema {
   preserveUnknown?: boolean;
   /** x-kubernetes-embedded-resource (CRD schemas). */
   embeddedResource?: boolean;
+  /**
+   * Messages protobuf nests but JSON flattens into this object (Go's `json:",inline"` embedding,
+   * e.g. Volume's VolumeSource at field 2): nested field number → this object's JSON field → its
+   * number inside the nested message.
+   */
+  protoEmbedded?: EmbeddedProto;
   /** JSON default (CRD schemas; built-in defaults live in code). */
   default?: unknown;
   /** CRD structural-schema validation keywords. */
@@ -51,6 +57,9 @@ export interface FieldSchema {
   maxItems?: number;
   nullable?: boolean;
 }
+
+/** Where protobuf nests fields JSON shows flat: nested message number → JSON field → number inside it. */
+export type EmbeddedProto = Record<number, Record<string, number>>;
 
 /** Extra attributes a builder accepts. */
 export type Extra = Partial<Omit<FieldSchema, 'description' | 'proto'>>;

@@ -1,8 +1,8 @@
 // Validation every kind gets: metadata rules, and the kind's schema (types, required fields,
 // enums) followed through named schemas; then the kind's own rules from the registry.
-import { labelMapErrors, nameErrors, qualifiedNameErrors } from './checks.js';
+import { labelMapErrors, nameErrors, pathSegmentErrors, qualifiedNameErrors } from './checks.js';
 import { invalidValue, notSupported, required, type FieldError } from './field-error.js';
-import { kindSchema, resolve } from './registry.js';
+import { kindSchema, resolve, RESOURCES } from './registry.js';
 import type { ApiObject, ResourceType } from './resource-type.js';
 import { INT_OR_STRING, QUANTITY, type FieldSchema } from './schema.js';
 
@@ -12,7 +12,7 @@ export { nameErrors } from './checks.js';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
 /** A resource quantity: a signed decimal number with an optional SI, binary or exponent suffix. */
-export const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[kMGTPE]i|[numkMGTPE])?$/;
+export const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
 
 function annotationErrors(annotations: unknown): FieldError[] {
   if (annotations === undefined || annotations === null) return [];
@@ -40,6 +40,8 @@ export function typeErrors(schema: FieldSchema, value: unknown, path: string): F
   const s = resolve(schema);
   if (s.intOrString) return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)) ? [] : wrong('must be a whole number or a string');
   if (s.preserveUnknown && !s.properties) return [];
+  const bounds = keywordErrors(s, value, path);
+  if (bounds.length) return bounds;
   switch (s.type) {
     case 'string':
       if (typeof value !== 'string') return wrong('must be a string');
@@ -74,21 +76,45 @@ export function typeErrors(schema: FieldSchema, value: unknown, path: string): F
   }
 }
 
+/** Errors of the JSON-schema bounds a (custom resource) schema may carry: minimum, lengths, pattern, item counts. */
+function keywordErrors(s: FieldSchema, value: unknown, path: string): FieldError[] {
+  const bad = (why: string) => [invalidValue(path, value, `${path} in body ${why}`)];
+  if (typeof value === 'number') {
+    if (s.minimum !== undefined && value < s.minimum) return bad(`should be greater than or equal to ${s.minimum}`);
+    if (s.maximum !== undefined && value > s.maximum) return bad(`should be less than or equal to ${s.maximum}`);
+  }
+  if (typeof value === 'string') {
+    if (s.minLength !== undefined && value.length < s.minLength) return bad(`should be at least ${s.minLength} chars long`);
+    if (s.maxLength !== undefined && value.length > s.maxLength) return bad(`may not be longer than ${s.maxLength}`);
+    if (s.pattern !== undefined && !new RegExp(s.pattern, 'u').test(value)) return bad(`should match '${s.pattern}'`);
+  }
+  if (Array.isArray(value)) {
+    if (s.minItems !== undefined && value.length < s.minItems) return bad(`should have at least ${s.minItems} items`);
+    if (s.maxItems !== undefined && value.length > s.maxItems) return bad(`should have at most ${s.maxItems} items`);
+  }
+  return [];
+}
+
 /** Everything wrong with `obj` as a `type`; empty when it may be stored. `old` is the stored version on updates. */
 export function validate(type: ResourceType, obj: ApiObject, old?: ApiObject): FieldError[] {
   const errs: FieldError[] = [];
   const meta = obj.metadata;
   if (!meta.name) errs.push(required('metadata.name', 'name or generateName is required'));
-  else errs.push(...nameErrors('metadata.name', meta.name, type.kind === 'Namespace' ? 'label' : 'subdomain'));
+  else {
+    const format = type.nameFormat ?? (type.kind === 'Namespace' ? 'label' : 'subdomain');
+    errs.push(...(format === 'path-segment' ? pathSegmentErrors('metadata.name', meta.name) : nameErrors('metadata.name', meta.name, format)));
+  }
   errs.push(...labelMapErrors('metadata.labels', meta.labels), ...annotationErrors(meta.annotations));
   if (meta.finalizers !== undefined && (!Array.isArray(meta.finalizers) || meta.finalizers.some((f) => typeof f !== 'string'))) {
     errs.push(invalidValue('metadata.finalizers', meta.finalizers, 'must be a list of strings'));
   }
-  for (const [field, schema] of Object.entries(kindSchema(type).properties ?? {})) {
+  const root = kindSchema(type);
+  for (const r of root.required ?? []) if (r !== 'metadata' && (obj[r] === undefined || obj[r] === null)) errs.push(required(r));
+  for (const [field, schema] of Object.entries(root.properties ?? {})) {
     if (field !== 'metadata') errs.push(...typeErrors(schema, obj[field], field));
   }
   // The rest of metadata by its schema (name, labels, annotations and finalizers are checked above).
-  const metaSchema = resolve(kindSchema(type).properties?.metadata ?? { description: '' });
+  const metaSchema = resolve(root.properties?.metadata ?? { description: '' });
   for (const [field, schema] of Object.entries(metaSchema.properties ?? {})) {
     if (!['name', 'labels', 'annotations', 'finalizers'].includes(field)) errs.push(...typeErrors(schema, meta[field], `metadata.${field}`));
   }
@@ -114,12 +140,17 @@ export function unknownFields(schema: FieldSchema, value: unknown, path: string,
     const here = path ? `${path}.${k}` : k;
     if (sub) out.push(...unknownFields(sub, v, here, remove));
     else if (s.additionalProperties) out.push(...unknownFields(s.additionalProperties, v, `${path}[${k}]`, remove));
-    else if (!(path === '' && (k === 'apiVersion' || k === 'kind'))) {
+    else if (!((k === 'apiVersion' || k === 'kind') && (path === '' || isKindSchema(schema)))) {
       out.push(here);
       if (remove) delete obj[k];
     }
   }
   return out;
+}
+
+/** Whether a schema is a kind's own (embedded objects of a kind, like a StatefulSet's claim templates, may carry apiVersion and kind). */
+function isKindSchema(schema: FieldSchema): boolean {
+  return schema.ref !== undefined && RESOURCES.some((t) => t.schemaName === schema.ref);
 }
 
 /** Unknown fields of a whole object of `type`. */

@@ -35,6 +35,7 @@ function desiredStatus(crd: Crd, previous: Record<string, unknown> | undefined, 
 /** Follows CRDs in storage and keeps the served custom types in step with them. */
 export class CrdController {
   private watch?: { cancel(): void };
+  private stopped = false;
   private readonly synced: Promise<void>;
   private chain: Promise<void> = Promise.resolve();
 
@@ -42,13 +43,24 @@ export class CrdController {
     private readonly storage: Storage,
     private readonly log: (m: string) => void = () => {},
   ) {
-    this.synced = new Promise((resolve) => {
-      void this.storage.list(CRDS).then(async (page) => {
-        for (const crd of page.items) await this.sync(crd as Crd).catch((err: unknown) => this.log(`crd ${crd.metadata.name}: ${(err as Error).message}`));
-        resolve();
-        this.watch = this.storage.watch(CRDS, page.resourceVersion, (e) => this.enqueue(e.object as Crd, e.type === 'DELETED'), (err) => this.log(`crd watch ended: ${err.message}`));
-      }, () => resolve());
-    });
+    this.synced = new Promise((resolve) => this.begin(resolve));
+  }
+
+  /** Lists the CRDs, serves them, then follows changes; starts over when the watch ends (etcd restarted). */
+  private begin(listed: () => void): void {
+    if (this.stopped) return;
+    const retry = (why: string) => {
+      this.log(`crd watch: ${why}; starting over`);
+      setTimeout(() => this.begin(listed), 1000).unref();
+    };
+    this.storage.list(CRDS).then(async (page) => {
+      for (const crd of page.items) await this.sync(crd as Crd).catch((err: unknown) => this.log(`crd ${crd.metadata.name}: ${(err as Error).message}`));
+      listed();
+      this.watch = this.storage.watch(CRDS, page.resourceVersion, (e) => this.enqueue(e.object as Crd, e.type === 'DELETED'), (err) => {
+        this.watch?.cancel();
+        retry(err.message);
+      });
+    }, (err: Error) => retry(err.message));
   }
 
   /** Resolves once the CRDs stored at start are served. */
@@ -57,6 +69,7 @@ export class CrdController {
   }
 
   stop(): void {
+    this.stopped = true;
     this.watch?.cancel();
   }
 

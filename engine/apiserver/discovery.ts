@@ -5,7 +5,7 @@ export const KUBERNETES_VERSION = { major: '1', minor: '34', patch: '0' };
 /** kubelab's own version, shown in gitVersion. */
 export const KUBELAB_VERSION = '0.1.0';
 
-const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** The answer to GET /version. */
 export function versionInfo(): Record<string, string> {
@@ -50,14 +50,18 @@ export function resourceList(group: string, version: string): unknown {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion: apiVersionOf(types[0]!),
-    resources: types.map((t: ResourceType) => ({
-      name: t.resource,
-      singularName: t.singular,
-      namespaced: t.namespaced,
-      kind: t.kind,
-      verbs: VERBS,
-      ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
-      ...(t.categories.length ? { categories: t.categories } : {}),
-    })),
+    resources: types.flatMap((t: ResourceType) => [
+      {
+        name: t.resource,
+        singularName: t.singular,
+        namespaced: t.namespaced,
+        kind: t.kind,
+        verbs: t.verbs ?? VERBS,
+        ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+        ...(t.categories.length ? { categories: t.categories } : {}),
+      },
+      ...(t.subresources?.status ? [{ name: `${t.resource}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }] : []),
+      ...(t.subresources?.scale ? [{ name: `${t.resource}/scale`, singularName: '', namespaced: t.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }] : []),
+    ]),
   };
 }

@@ -19,7 +19,7 @@ export async function runApiServer(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const server = await createApiServer({ storage: new Storage(etcd), tls });
+  const server = await createApiServer({ storage: new Storage(etcd), tls, log: say });
   server.listen(APISERVER_PORT, '0.0.0.0', () => say(`apiserver listening on :${APISERVER_PORT}`));
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);

@@ -63,7 +63,7 @@ export function prepareCreate(ctx: RequestContext, obj: ApiObject, applied = fal
 /**
  * Carries what a client may not change from `old` into `next`: server metadata always; the status
  * on writes to the main resource of a type with a status subresource; everything but the status
- * on writes to the status subresource. Bumps generation when the desired state changed.
+ * on writes to the status subresource.
  */
 export function carryOver(type: ResourceType, next: ApiObject, old: ApiObject, sub?: 'status', applied = false): ApiObject {
   const meta = next.metadata;
@@ -85,8 +85,12 @@ export function carryOver(type: ResourceType, next: ApiObject, old: ApiObject, s
     return out;
   }
   if (type.subresources?.status) next.status = structuredClone(old.status);
-  if (tracksGeneration(type) && desired(next) !== desired(old)) meta.generation = ((old.metadata.generation as number | undefined) ?? 0) + 1;
   return next;
+}
+
+/** Bumps generation when the desired state changed; call after defaulting, so defaults alone change nothing. */
+export function bumpGeneration(type: ResourceType, next: ApiObject, old: ApiObject): void {
+  if (tracksGeneration(type) && desired(next) !== desired(old)) next.metadata.generation = ((old.metadata.generation as number | undefined) ?? 0) + 1;
 }
 
 /**
@@ -113,6 +117,7 @@ export async function updateObject(
     }
     const obj = carryOver(type, next, current as ApiObject, opts.sub, opts.applied);
     applyDefaults(type, obj, current as ApiObject);
+    bumpGeneration(type, obj, current as ApiObject);
     const errors = validate(type, obj, current as ApiObject);
     if (errors.length) throw invalid(subject(type, path.name), errors);
     if (!opts.applied) trackUpdate(current as ApiObject, obj, kindSchema(type), writeManager(ctx, opts.sub));

@@ -5,6 +5,11 @@ import { selectorString } from '../api/selectors.js';
 import type { StoredObject } from '../store/storage.js';
 import { failure } from './status.js';
 
+/** A LabelSelector (matchLabels/matchExpressions) rather than a plain label map (ReplicationController). */
+function isLabelSelector(v: unknown): v is Parameters<typeof selectorString>[0] & object {
+  return typeof v === 'object' && v !== null && ('matchLabels' in v || 'matchExpressions' in v);
+}
+
 /** The Scale of an object. */
 export function toScale(obj: StoredObject | ApiObject, paths: ScalePaths): ApiObject {
   const m = obj.metadata;
@@ -16,7 +21,7 @@ export function toScale(obj: StoredObject | ApiObject, paths: ScalePaths): ApiOb
     spec: { replicas: Number(at(obj, paths.specReplicasPath) ?? 0) },
     status: {
       replicas: Number(at(obj, paths.statusReplicasPath) ?? 0),
-      ...(selector ? { selector: typeof selector === 'string' ? selector : selectorString(selector as never) } : {}),
+      ...(selector ? { selector: typeof selector === 'string' ? selector : selectorString(isLabelSelector(selector) ? selector : { matchLabels: selector as Record<string, string> }) } : {}),
     },
   };
 }
@@ -28,7 +33,7 @@ export function fromScale(obj: ApiObject, scale: ApiObject, paths: ScalePaths): 
     throw failure(422, 'Invalid', `Scale.autoscaling "${obj.metadata.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
   }
   const out = structuredClone(obj);
-  const keys = paths.specReplicasPath.split('.');
+  const keys = paths.specReplicasPath.replace(/^\./, '').split('.');
   let cur = out as Record<string, unknown>;
   for (const k of keys.slice(0, -1)) cur = (cur[k] ??= {}) as Record<string, unknown>;
   cur[keys.at(-1)!] = replicas ?? 0;

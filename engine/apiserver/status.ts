@@ -47,7 +47,7 @@ export const conflict = (s: Subject) =>
 /** 422 Invalid with one cause per field error. */
 export function invalid(s: Subject, errors: FieldError[]): ApiError {
   const summary = errors.map((e) => `${e.field}: ${e.message}`);
-  const message = `${s.kind} "${s.name ?? ''}" is invalid: ${summary.length > 1 ? `[${summary.join(', ')}]` : summary[0]}`;
+  const message = `${s.kind}${s.group ? `.${s.group}` : ''} "${s.name ?? ''}" is invalid: ${summary.length > 1 ? `[${summary.join(', ')}]` : summary[0]}`;
   return failure(422, 'Invalid', message, { name: s.name, group: s.group, kind: s.kind, causes: errors.map((e) => ({ reason: e.reason, message: e.message, field: e.field })) });
 }
 

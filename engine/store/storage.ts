@@ -34,9 +34,24 @@ export interface ResourceRef {
 }
 
 function decode(kv: KeyValue): StoredObject {
-  const obj = JSON.parse(kv.value.toString()) as StoredObject;
+  let obj: StoredObject;
+  try {
+    obj = JSON.parse(kv.value.toString()) as StoredObject;
+  } catch {
+    throw new StoreError('Internal', `the value stored at ${kv.key} is not a JSON object`);
+  }
+  if (!obj || typeof obj !== 'object' || !obj.metadata || typeof obj.metadata !== 'object') throw new StoreError('Internal', `the value stored at ${kv.key} is not an API object`);
   obj.metadata.resourceVersion = String(kv.modRevision);
   return obj;
+}
+
+/** Decodes, or undefined for values that are not API objects (written by something else): lists and watches skip them. */
+function tryDecode(kv: KeyValue): StoredObject | undefined {
+  try {
+    return decode(kv);
+  } catch {
+    return undefined;
+  }
 }
 
 function encode(obj: StoredObject): Buffer {
@@ -168,8 +183,9 @@ export class Storage {
       throw err;
     });
     const listRevision = revision || res.revision;
-    const items = res.kvs.map(decode);
-    const keys = res.kvs.map((kv) => kv.key);
+    const good = res.kvs.map((kv) => [kv, tryDecode(kv)] as const).filter((p): p is readonly [KeyValue, StoredObject] => p[1] !== undefined);
+    const items = good.map((p) => p[1]);
+    const keys = good.map((p) => p[0].key);
     const last = res.kvs[res.kvs.length - 1];
     if (res.more && last) {
       return {
@@ -194,7 +210,10 @@ export class Storage {
     const start = (from: number) => {
       if (cancelled) return;
       inner = this.etcd.watch(this.base(ref), from, (events) => {
-        for (const e of events) onEvent(toWatchEvent(e));
+        for (const e of events) {
+          const w = toWatchEvent(e);
+          if (w) onEvent(w);
+        }
       }, onError);
     };
     const rv = parseResourceVersion(resourceVersion);
@@ -228,13 +247,14 @@ export class Storage {
   }
 }
 
-function toWatchEvent(e: EtcdEvent): WatchEvent {
+function toWatchEvent(e: EtcdEvent): WatchEvent | undefined {
   if (e.type === 'DELETE') {
-    const obj = e.prevKv ? decode(e.prevKv) : { metadata: { name: e.kv.key.split('/').pop() ?? '' } };
+    const obj = (e.prevKv && tryDecode(e.prevKv)) || { metadata: { name: e.kv.key.split('/').pop() ?? '' } };
     obj.metadata.resourceVersion = String(e.kv.modRevision);
     return { type: 'DELETED', object: obj, key: e.kv.key };
   }
-  return { type: e.kv.version === 1 ? 'ADDED' : 'MODIFIED', object: decode(e.kv), key: e.kv.key };
+  const object = tryDecode(e.kv);
+  return object && { type: e.kv.version === 1 ? 'ADDED' : 'MODIFIED', object, key: e.kv.key };
 }
 
 function notFound(ref: ResourceRef, name: string): StoreError {

@@ -65,6 +65,17 @@ export class WatchCache {
     this.follow(rv);
   }
 
+  /** Lists again until it works (etcd may be restarting). */
+  private refill(): void {
+    setTimeout(() => {
+      if (this.stopped) return;
+      this.fill().catch((e: Error) => {
+        this.log(`watch cache: listing failed (${e.message}); trying again`);
+        this.refill();
+      });
+    }, 500).unref();
+  }
+
   private follow(from: number): void {
     this.upstream = this.storage.watch(
       { resource: '' },
@@ -77,7 +88,7 @@ export class WatchCache {
         const expired = new StoreError('Expired', 'the watch cache was restarted; list again');
         for (const w of this.watchers) w.onError(expired);
         this.watchers.clear();
-        setTimeout(() => void this.fill().catch((e: Error) => this.log(`watch cache: ${e.message}`)), 500).unref();
+        this.refill();
       },
     );
   }
