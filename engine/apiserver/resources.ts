@@ -9,6 +9,7 @@ import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
 import { WatchCache } from '../store/watch-cache.js';
 import { isDryRun, present, refOf, selectors, sendJson, subject, withKind, type RequestContext } from './context.js';
+import { serveComponentStatuses } from './component-status.js';
 import { finalizeNamespace, handleDelete, handleDeleteCollection } from './deletion.js';
 import { prepareCreate, updateObject, writeManager } from './object-write.js';
 import { applyPatch } from './patching.js';
@@ -36,6 +37,10 @@ export class ResourceHandlers {
     if (type.namespaced === false && path.namespace) throw failure(404, 'NotFound', `${type.resource} is not a namespaced resource`);
     const ctx: RequestContext = { type, path, req, res, query, user };
     const method = req.method ?? 'GET';
+    if (type.group === '' && type.resource === 'componentstatuses') {
+      if (method !== 'GET') throw methodNotAllowed(method, subject(type, path.name));
+      return serveComponentStatuses(this.storage, ctx);
+    }
     try {
       if (path.subresource) return await this.subresource(ctx, method);
       if (!path.name) {

@@ -54,11 +54,11 @@ export interface KubectlResult {
   stderr: string;
 }
 
-/** Runs real kubectl with `kubeconfig`; resolves when it exits (stdin: `input` or nothing). */
-export async function kubectl(kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
+/** Runs real kubectl with `kubeconfig` (and extra `env`); resolves when it exits (stdin: `input` or nothing). */
+export async function kubectl(kubeconfig: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<KubectlResult> {
   const bin = await testClient('kubectl');
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dirname(kubeconfig) } });
+    const child = spawn(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dirname(kubeconfig), ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
