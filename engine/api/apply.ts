@@ -104,9 +104,10 @@ export function mergeApplied(live: unknown, applied: unknown, schema: FieldSchem
   }
   if (shape.kind === 'listMap' && Array.isArray(applied) && Array.isArray(live)) {
     const out = live.map((i) => structuredClone(i));
+    const items = itemSchema(schema);
     for (const item of applied) {
-      const key = keyElement(item, shape.keys!);
-      const at = out.findIndex((i) => keyElement(i, shape.keys!) === key);
+      const key = keyElement(item, shape.keys!, items);
+      const at = out.findIndex((i) => keyElement(i, shape.keys!, items) === key);
       if (at >= 0) out[at] = mergeApplied(out[at], item, itemSchema(schema));
       else out.push(structuredClone(item));
     }

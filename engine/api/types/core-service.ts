@@ -70,7 +70,7 @@ export const CORE_SERVICE: TypeGroup = {
       'One port a service exposes.',
       {
         name: f.str(1, 'Name of the port, unique in the service; required when there is more than one port.'),
-        protocol: f.str(2, 'TCP (default), UDP or SCTP.', PROTOCOL),
+        protocol: f.str(2, 'TCP (default), UDP or SCTP.', { ...PROTOCOL, default: 'TCP' }),
         appProtocol: f.str(6, 'Application protocol, as a hint to implementations, e.g. http or kubernetes.io/h2c.'),
         port: f.int32(3, 'The port the service listens on.'),
         targetPort: f.intOrString(4, "Port number or name on the pods; defaults to the service's port."),

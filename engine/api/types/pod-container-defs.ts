@@ -62,7 +62,7 @@ export const CONTAINER_DEFINITIONS: Definitions = {
       name: f.str(1, 'Name of the port, an IANA service name (≤ 15 characters) that Services can refer to.'),
       hostPort: f.int32(2, 'Port to open on the node for this container port; most pods do not need one.'),
       containerPort: f.int32(3, 'Port number on the pod\'s IP address, 1-65535.', { keepZero: true }),
-      protocol: f.str(4, 'TCP (the default), UDP or SCTP.', { enum: ['SCTP', 'TCP', 'UDP'] }),
+      protocol: f.str(4, 'TCP (the default), UDP or SCTP.', { enum: ['SCTP', 'TCP', 'UDP'], default: 'TCP' }),
       hostIP: f.str(5, 'Node address the host port binds to.'),
     },
     { required: ['containerPort'] },

@@ -83,5 +83,9 @@ export const POLICY: TypeGroup = {
       resourceVersion: f.str(2, 'The object\'s resourceVersion must be this.', { keepZero: true }),
     }),
   },
-  bodyKinds: [{ apiVersion: 'policy/v1', kind: 'Eviction', schemaName: `${POL}Eviction` }],
+  // DeleteOptions travel in the group-version of the resource being deleted: any apiVersion.
+  bodyKinds: [
+    { apiVersion: 'policy/v1', kind: 'Eviction', schemaName: `${POL}Eviction` },
+    { apiVersion: '*', kind: 'DeleteOptions', schemaName: `${META}DeleteOptions` },
+  ],
 };
