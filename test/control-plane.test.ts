@@ -223,6 +223,27 @@ describe.sequential('etcd on the control plane', () => {
     await watcher;
   }, 180_000);
 
+  it('shows the control plane as pods in kube-system whose restarts and logs are the real processes\'', async () => {
+    const k = (args: string[]) => kubectl(kubeconfig, ['--context', `kubelab-${name}`, '-n', 'kube-system', ...args]);
+    // etcd and the apiserver were both killed once in the previous test.
+    await expect
+      .poll(async () => (await k(['get', 'pods'])).stdout, { timeout: 30_000 })
+      .toMatch(new RegExp(`^etcd-${cp}\\s+1/1\\s+Running\\s+1 \\([0-9a-z]+ ago\\)[\\s\\S]*^kube-apiserver-${cp}\\s+1/1\\s+Running\\s+1 \\([0-9a-z]+ ago\\)`, 'm'));
+    const pod = JSON.parse((await k(['get', 'pod', `etcd-${cp}`, '-o', 'json'])).stdout);
+    expect(pod.metadata.labels).toEqual({ component: 'etcd', tier: 'control-plane' });
+    expect(pod.metadata.annotations['kubernetes.io/config.mirror']).toMatch(/^[0-9a-f]{32}$/);
+    expect(pod.spec.nodeName).toBe(cp);
+    expect(pod.status.containerStatuses[0].lastState.terminated).toMatchObject({ exitCode: 137, signal: 9, reason: 'Error' });
+    const etcdLog = await k(['logs', `etcd-${cp}`, '--tail=20']);
+    expect(etcdLog.code, etcdLog.stderr).toBe(0);
+    expect(etcdLog.stdout.trim().split('\n')).toHaveLength(20);
+    expect(etcdLog.stdout).toMatch(/"level":"(info|warn)"/);
+    const apiLog = await k(['logs', `kube-apiserver-${cp}`]);
+    expect(apiLog.stdout).toMatch(/apiserver listening on :6443/);
+    const cs = await k(['get', 'componentstatuses']);
+    expect(cs.stdout).toMatch(/^etcd-0\s+Healthy\s+ok/m);
+  });
+
   it('removes its context on delete and leaves the others', async () => {
     expect((await kubelab(['delete', name], { home, env })).code).toBe(0);
     const text = readFileSync(kubeconfig, 'utf8');

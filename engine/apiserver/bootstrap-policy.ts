@@ -76,6 +76,15 @@ export const BOOTSTRAP_CLUSTER_ROLES = [
     { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
     { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
   ]),
+  clusterRole('system:node', [
+    { apiGroups: [''], resources: ['pods'], verbs: [...READ, 'create', 'delete', 'patch', 'update'] },
+    { apiGroups: [''], resources: ['pods/status', 'nodes/status'], verbs: ['get', 'patch', 'update'] },
+    { apiGroups: [''], resources: ['nodes'], verbs: [...READ, 'create', 'patch', 'update', 'delete'] },
+    { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+    { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'endpoints', 'persistentvolumeclaims', 'persistentvolumes'], verbs: READ },
+    { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: [...READ, 'create', 'update', 'patch'] },
+  ]),
   clusterRole('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }]),
 ];
 
@@ -84,5 +93,6 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS = [
   binding('cluster-admin', 'cluster-admin', [{ kind: 'Group', name: 'system:masters' }]),
   binding('system:discovery', 'system:discovery', [{ kind: 'Group', name: 'system:authenticated' }]),
   binding('system:basic-user', 'system:basic-user', [{ kind: 'Group', name: 'system:authenticated' }]),
+  binding('system:node', 'system:node', [{ kind: 'Group', name: 'system:nodes' }]),
   binding('system:public-info-viewer', 'system:public-info-viewer', [{ kind: 'Group', name: 'system:authenticated' }, { kind: 'Group', name: 'system:unauthenticated' }]),
 ];

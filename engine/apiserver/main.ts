@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { EtcdClient } from '../store/etcd-client.js';
 import { Storage } from '../store/storage.js';
-import { APISERVER_PORT, ETCD_CLIENT_URL, PKI_DIR } from '../supervisor/contract.js';
+import { CA_NAME } from '../certs/cluster-pki.js';
+import { createCertificate, issuerFrom } from '../certs/x509.js';
+import { APISERVER_CLIENT_CN, APISERVER_PORT, ETCD_CLIENT_URL, PKI_DIR } from '../supervisor/contract.js';
 import { createApiServer } from './server.js';
 
 /** Runs the apiserver inside the control-plane node: TLS from the node's PKI, etcd on loopback, port 6443. */
@@ -19,7 +21,9 @@ export async function runApiServer(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const server = await createApiServer({ storage: new Storage(etcd), tls, log: say });
+  // The client certificate towards node endpoints is minted at start from the cluster CA.
+  const nodeClient = createCertificate({ commonName: APISERVER_CLIENT_CN, usage: 'client' }, issuerFrom({ cert: tls.ca, key: await read('ca.key') }, CA_NAME));
+  const server = await createApiServer({ storage: new Storage(etcd), tls, log: say, nodeClient });
   server.listen(APISERVER_PORT, '0.0.0.0', () => say(`apiserver listening on :${APISERVER_PORT}`));
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);

@@ -10,6 +10,7 @@ import type { Storage, StoredObject } from '../store/storage.js';
 import { WatchCache } from '../store/watch-cache.js';
 import { isDryRun, present, refOf, selectors, sendJson, subject, withKind, type RequestContext } from './context.js';
 import { serveComponentStatuses } from './component-status.js';
+import { servePodLog, type NodeClientTls } from './pod-log.js';
 import { finalizeNamespace, handleDelete, handleDeleteCollection } from './deletion.js';
 import { prepareCreate, updateObject, writeManager } from './object-write.js';
 import { applyPatch } from './patching.js';
@@ -28,7 +29,11 @@ export class ResourceHandlers {
   /** Serves lists and watches without a round trip to etcd per request. */
   readonly cache: WatchCache;
 
-  constructor(readonly storage: Storage, log: (m: string) => void = () => {}) {
+  constructor(
+    readonly storage: Storage,
+    log: (m: string) => void = () => {},
+    private readonly nodeTls?: NodeClientTls,
+  ) {
     this.cache = new WatchCache(storage, log);
   }
 
@@ -71,6 +76,10 @@ export class ResourceHandlers {
     const { type, path, res } = ctx;
     const sub = path.subresource!;
     const scale = type.subresources?.scale;
+    if (sub === 'log' && type.group === '' && type.kind === 'Pod') {
+      if (method !== 'GET') throw methodNotAllowed(method, subject(type, `${path.name}/log`));
+      return servePodLog(this.storage, ctx, this.nodeTls);
+    }
     if (sub === 'status' && type.subresources?.status) {
       if (method === 'GET') return sendJson(res, 200, present(ctx, await this.storage.get(refOf(ctx), path.name!)));
       if (method === 'PUT') {

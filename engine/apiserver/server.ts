@@ -25,6 +25,8 @@ export interface ApiServerOptions {
   tls: { key: string; cert: string; ca: string };
   /** PEM private key (EC P-256) that signs service-account tokens; the serving key when absent. */
   serviceAccountKey?: string;
+  /** Client certificate for node endpoints (pods/log); without it logs cannot be fetched. */
+  nodeClient?: { cert: string; key: string };
   /** Where background work (garbage collection) reports trouble. */
   log?: (msg: string) => void;
 }
@@ -44,7 +46,7 @@ interface Services {
  * with a certificate from the cluster CA or a service-account token, as RBAC allows.
  */
 export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
-  const handlers = new ResourceHandlers(opts.storage, (m) => opts.log?.(m));
+  const handlers = new ResourceHandlers(opts.storage, (m) => opts.log?.(m), opts.nodeClient ? { ...opts.nodeClient, ca: opts.tls.ca } : undefined);
   await bootstrap(opts.storage, handlers);
   await handlers.cache.start();
   const rbac = new RbacAuthorizer(opts.storage);

@@ -20,3 +20,9 @@ export const APISERVER_PORT = 6443;
 
 /** The cluster-side bundle inside every node. */
 export const CLUSTER_BUNDLE_PATH = '/usr/lib/kubelab/cluster.cjs';
+
+/** Port of a node's endpoint for the apiserver (container logs; later exec and port-forward), as a kubelet's. */
+export const NODE_ENDPOINT_PORT = 10250;
+
+/** Common name of the client certificate the apiserver presents to node endpoints. */
+export const APISERVER_CLIENT_CN = 'kube-apiserver-kubelet-client';

@@ -11,6 +11,23 @@ export interface ProcessSpec {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What a supervised process is doing, as a container status would say it. */
+export interface ProcessState {
+  name: string;
+  command: string;
+  args: string[];
+  logFile: string;
+  pid?: number;
+  running: boolean;
+  /** Restarts since the supervisor started (never reset, unlike the back-off). */
+  restartCount: number;
+  startedAt?: string;
+  lastTermination?: { exitCode: number; signal?: string; startedAt: string; finishedAt: string };
+}
+
+/** Signal numbers for exit codes of killed processes (128 + n, as shells and kubelets report them). */
+const SIGNAL_NUMBERS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGABRT: 6, SIGSEGV: 11 };
+
 /** Delay before restart number `restarts` (0-based): 1 s doubling to 30 s. */
 export function restartDelay(restarts: number): number {
   return Math.min(30_000, 1000 * 2 ** Math.min(restarts, 5));
@@ -23,6 +40,11 @@ export function restartDelay(restarts: number): number {
 export class SupervisedProcess {
   private child?: ChildProcess;
   private restarts = 0;
+  private restartCount = 0;
+  private startedAt?: string;
+  private lastTermination?: ProcessState['lastTermination'];
+  /** Called whenever the process starts or exits. */
+  onChange?: () => void;
   private stopping = false;
   private timer?: NodeJS.Timeout;
   private readonly log: WriteStream;
@@ -44,18 +66,43 @@ export class SupervisedProcess {
       env: { ...process.env, ...this.spec.env },
     });
     this.child = child;
+    this.startedAt = new Date(started).toISOString().replace(/\.\d+Z$/, 'Z');
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
     child.on('error', (err) => this.say(`${this.spec.name}: ${err.message}`));
     child.on('exit', (code, signal) => {
       this.child = undefined;
+      this.lastTermination = {
+        exitCode: code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0),
+        ...(signal ? { signal } : {}),
+        startedAt: this.startedAt!,
+        finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      };
       if (this.stopping) return;
+      this.restartCount++;
+      this.onChange?.();
       if (Date.now() - started > 60_000) this.restarts = 0;
       const delay = restartDelay(this.restarts++);
       this.say(`${this.spec.name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000}s`);
       this.timer = setTimeout(() => this.start(), delay);
     });
     this.say(`${this.spec.name} started (pid ${child.pid})`);
+    this.onChange?.();
+  }
+
+  /** The process's state now. */
+  state(): ProcessState {
+    return {
+      name: this.spec.name,
+      command: this.spec.command,
+      args: this.spec.args,
+      logFile: this.spec.logFile,
+      ...(this.child?.pid ? { pid: this.child.pid } : {}),
+      running: this.child !== undefined,
+      restartCount: this.restartCount,
+      ...(this.startedAt ? { startedAt: this.startedAt } : {}),
+      ...(this.lastTermination ? { lastTermination: this.lastTermination } : {}),
+    };
   }
 
   /** Stops the process: SIGTERM, then SIGKILL after `graceMs`. Resolves when it has exited. */

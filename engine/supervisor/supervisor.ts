@@ -1,5 +1,6 @@
 import { watch } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { dirname } from 'node:path';
@@ -7,7 +8,12 @@ import { CLUSTER_CIDR } from '../network/ipam.js';
 import { NodeNetwork } from '../network/node-network.js';
 import { PEERS_PATH } from '../network/peers.js';
 import { prepareCgroups } from './cgroups.js';
-import { APISERVER_PORT, DOCKER_SOCKET, READY_LINE, READY_PATH } from './contract.js';
+import { CA_NAME } from '../certs/cluster-pki.js';
+import { createCertificate, issuerFrom } from '../certs/x509.js';
+import { RestClient } from '../client/rest-client.js';
+import { APISERVER_PORT, DOCKER_SOCKET, ETCD_CLIENT_URL, NODE_ENDPOINT_PORT, PKI_DIR, READY_LINE, READY_PATH } from './contract.js';
+import { createNodeEndpoint } from './node-endpoint.js';
+import { StaticPodReporter } from './static-pods.js';
 import { processesFor, type NodeIdentity } from './processes.js';
 import { SupervisedProcess } from './process.js';
 import { seedRestOfVar, seedVar } from './var-seed.js';
@@ -76,6 +82,38 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
     // polling below still covers it
   }
   setInterval(() => void reconcile(), 3000);
+  if (node.role === 'control-plane') await reportStaticPods(node.name, processes, say);
+}
+
+/** This node's address on the cluster network (eth0). */
+function nodeIp(): string {
+  return networkInterfaces().eth0?.find((a) => a.family === 'IPv4')?.address ?? '127.0.0.1';
+}
+
+/**
+ * Shows the control plane's processes as mirror pods in kube-system and serves their logs to the
+ * apiserver, with a node certificate minted from the cluster CA the control-plane node holds.
+ */
+async function reportStaticPods(name: string, processes: SupervisedProcess[], say: (line: string) => void): Promise<void> {
+  const read = (n: string) => readFile(`${PKI_DIR}/${n}`, 'utf8');
+  const ca = { cert: await read('ca.crt'), key: await read('ca.key') };
+  const issuer = issuerFrom(ca, CA_NAME);
+  const ip = nodeIp();
+  const client = createCertificate({ commonName: `system:node:${name}`, organizations: ['system:nodes'], usage: 'client' }, issuer);
+  const serving = createCertificate({ commonName: name, usage: 'server', altNames: [name, ip, '127.0.0.1', 'localhost'] }, issuer);
+  const rest = new RestClient({ server: `https://127.0.0.1:${APISERVER_PORT}`, ca: ca.cert, cert: client.cert, key: client.key, userAgent: 'kubelab-supervisor' });
+  const ready = async (proc: string) => {
+    if (proc === 'etcd') return answersOk((done) => request(`${ETCD_CLIENT_URL}/health`, { timeout: 1000 }, done));
+    if (proc === 'apiserver') return apiserverReady();
+    return true;
+  };
+  const reporter = new StaticPodReporter(rest, { name, ip, image: process.env.KUBELAB_NODE_IMAGE ?? 'kubelab/node' }, processes, ready, say);
+  for (const p of processes) p.onChange = () => reporter.sync();
+  reporter.sync();
+  setInterval(() => reporter.sync(), 5000);
+  createNodeEndpoint({ node: name, tls: { key: serving.key, cert: serving.cert, ca: ca.cert }, processes })
+    .on('error', (err) => say(`node endpoint: ${err.message}`))
+    .listen(NODE_ENDPOINT_PORT, '0.0.0.0', () => say(`node endpoint listening on :${NODE_ENDPOINT_PORT}`));
 }
 
 /** Resolves once the nested dockerd answers /_ping. */

@@ -479,6 +479,6 @@ describe('schemas', () => {
       'poddisruptionbudgets:pdb:',
     ]);
     expect(DEPLOY.subresources).toEqual({ status: true, scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' } });
-    expect([...(AUTOSCALING.bodyKinds ?? []), ...(POLICY.bodyKinds ?? [])].map((b) => `${b.apiVersion}/${b.kind}`)).toEqual(['autoscaling/v1/Scale', 'policy/v1/Eviction']);
+    expect([...(AUTOSCALING.bodyKinds ?? []), ...(POLICY.bodyKinds ?? [])].map((b) => `${b.apiVersion}/${b.kind}`)).toEqual(['autoscaling/v1/Scale', 'policy/v1/Eviction', '*/DeleteOptions']);
   });
 });
