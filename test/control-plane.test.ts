@@ -237,7 +237,7 @@ describe.sequential('etcd on the control plane', () => {
     const etcdLog = await k(['logs', `etcd-${cp}`, '--tail=20']);
     expect(etcdLog.code, etcdLog.stderr).toBe(0);
     expect(etcdLog.stdout.trim().split('\n')).toHaveLength(20);
-    expect(etcdLog.stdout).toMatch(/"level":"(info|warn)"/);
+    expect(etcdLog.stdout).toMatch(/raft|etcdserver|"level"/);
     const apiLog = await k(['logs', `kube-apiserver-${cp}`]);
     expect(apiLog.stdout).toMatch(/apiserver listening on :6443/);
     const cs = await k(['get', 'componentstatuses']);

@@ -25,7 +25,12 @@ export async function runApiServer(): Promise<void> {
   const nodeClient = createCertificate({ commonName: APISERVER_CLIENT_CN, usage: 'client' }, issuerFrom({ cert: tls.ca, key: await read('ca.key') }, CA_NAME));
   const server = await createApiServer({ storage: new Storage(etcd), tls, log: say, nodeClient });
   server.listen(APISERVER_PORT, '0.0.0.0', () => say(`apiserver listening on :${APISERVER_PORT}`));
-  const stop = () => server.close(() => process.exit(0));
+  // Watches and keep-alive connections never end by themselves: close them rather than wait.
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
