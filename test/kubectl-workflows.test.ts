@@ -169,6 +169,24 @@ spec:
     expect((await k(['get', 'deploy', 'shop'])).code).not.toBe(0);
   });
 
+  it('turns bad manifests into clear errors and stores nothing', async () => {
+    const before = (await api.storage.list({ resource: 'apps/deployments', namespace: 'work' })).items.length;
+    const yaml = await k(['apply', '-f', '-'], 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: [broken\n');
+    expect(yaml.code).not.toBe(0);
+    expect(yaml.stderr).toMatch(/yaml|json/i);
+    const kind = await k(['apply', '-f', '-'], 'apiVersion: v1\nkind: Widget\nmetadata: {name: w}\n');
+    expect(kind.stderr).toMatch(/no matches for kind "Widget" in version "v1"/);
+    const version = await k(['apply', '-f', '-'], deployment(1).replace('apps/v1', 'apps/v2'));
+    expect(version.stderr).toMatch(/no matches for kind "Deployment" in version "apps\/v2"/);
+    const name = await k(['create', 'deployment', 'Bad_Name', '--image=nginx']);
+    expect(name.stderr).toMatch(/Deployment\.apps "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+    const missing = await k(['apply', '-f', '-'], 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nosel}\nspec:\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: c, image: nginx}]}\n');
+    expect(missing.stderr).toMatch(/spec\.selector: Required value/);
+    const typo = await k(['apply', '-f', '-'], deployment(1).replace('replicas:', 'replica:'));
+    expect(typo.stderr).toMatch(/unknown field "spec\.replica"/);
+    expect((await api.storage.list({ resource: 'apps/deployments', namespace: 'work' })).items.length).toBe(before);
+  });
+
   it('deletes a namespace with everything in it', async () => {
     const r = await kubectl(api.kubeconfig, ['delete', 'namespace', 'work', '--timeout=60s']);
     expect(r.code, r.stderr).toBe(0);

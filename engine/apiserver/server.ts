@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openApiV2, openApiV3, openApiV3Index } from '../api/openapi.js';
+import { encodeOpenApiV2 } from '../api/openapi-v2-proto.js';
 import { findResource } from '../api/registry.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { StoreError } from '../store/errors.js';
@@ -85,7 +86,15 @@ async function serve(s: Services, req: IncomingMessage, res: ServerResponse): Pr
   const resource = parseResourcePath(path);
   const attrs = attributesOf(req.method ?? 'GET', path, resource, url.searchParams);
   if (!s.rbac.authorize(user, attrs)) throw forbidden(forbiddenMessage(user, attrs));
-  if (path === '/openapi/v2' || path === '/swagger.json') return sendJson(res, 200, openApiV2());
+  if (path === '/openapi/v2' || path === '/swagger.json') {
+    // kubectl asks for the protobuf form (client-side validation of kinds it has no v3 document for).
+    if ((req.headers.accept ?? '').includes('com.github.proto-openapi.spec.v2')) {
+      const body = encodeOpenApiV2(openApiV2());
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+      return void res.end(body);
+    }
+    return sendJson(res, 200, openApiV2());
+  }
   if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index());
   if (path.startsWith('/openapi/v3/')) {
     const [, , , root, a, b] = path.split('/');
