@@ -100,6 +100,7 @@ export function validate(type: ResourceType, obj: ApiObject, old?: ApiObject): F
   const errs: FieldError[] = [];
   const meta = obj.metadata;
   if (!meta.name) errs.push(required('metadata.name', 'name or generateName is required'));
+  else if (typeof meta.name !== 'string') errs.push(invalidValue('metadata.name', meta.name, 'must be a string'));
   else {
     const format = type.nameFormat ?? (type.kind === 'Namespace' ? 'label' : 'subdomain');
     errs.push(...(format === 'path-segment' ? pathSegmentErrors('metadata.name', meta.name) : nameErrors('metadata.name', meta.name, format)));
@@ -121,6 +122,18 @@ export function validate(type: ResourceType, obj: ApiObject, old?: ApiObject): F
   // Kind rules assume well-typed input; they run only when the shapes are right.
   if (errs.length === 0 && type.validate) errs.push(...type.validate(obj, old));
   return errs;
+}
+
+/**
+ * The type errors of an object (wrong JSON types anywhere, by its schema), without missing
+ * required fields, which defaulting may still fill: checked before the kind's defaulting runs,
+ * so that defaulting code only ever sees well-typed objects.
+ */
+export function shapeErrors(type: ResourceType, obj: ApiObject): FieldError[] {
+  const root = kindSchema(type);
+  const errs = Object.entries(root.properties ?? {}).flatMap(([field, schema]) => typeErrors(schema, (obj as Record<string, unknown>)[field], field));
+  if (obj.metadata && typeof obj.metadata.name !== 'string' && obj.metadata.name !== undefined) errs.push(invalidValue('metadata.name', obj.metadata.name, 'must be a string'));
+  return errs.filter((e) => e.reason !== 'FieldValueRequired');
 }
 
 /**

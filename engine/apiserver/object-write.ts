@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { managerOf, trackUpdate, type WriteManager } from '../api/apply.js';
 import { applyDefaults } from '../api/defaults.js';
 import { apiVersionOf, kindSchema, tracksGeneration, type ApiObject, type ResourceType } from '../api/registry.js';
-import { validate } from '../api/validation.js';
+import { shapeErrors, validate } from '../api/validation.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
 import { isDryRun, now, refOf, subject, type RequestContext } from './context.js';
@@ -42,6 +42,12 @@ export function writeManager(ctx: RequestContext, subresource?: string): WriteMa
   return { manager: managerOf(ctx.query.get('fieldManager'), ctx.req.headers['user-agent']), apiVersion: apiVersionOf(ctx.type), time: now(), ...(subresource ? { subresource } : {}) };
 }
 
+/** 422 for an object whose fields have the wrong JSON types (before any defaulting touches it). */
+function checkShape(type: ResourceType, obj: ApiObject): void {
+  const errors = shapeErrors(type, obj);
+  if (errors.length) throw invalid(subject(type, typeof obj.metadata.name === 'string' ? obj.metadata.name : undefined), errors);
+}
+
 /** Fills server-side fields of a new object, defaults and validates it; throws 422 when invalid. `applied`: managedFields were set by an apply. */
 export function prepareCreate(ctx: RequestContext, obj: ApiObject, applied = false): ApiObject {
   const { type } = ctx;
@@ -53,6 +59,7 @@ export function prepareCreate(ctx: RequestContext, obj: ApiObject, applied = fal
   if (tracksGeneration(type)) meta.generation = 1;
   if (type.subresources?.status && !type.createWithStatus) delete obj.status;
   if (!applied) delete meta.managedFields;
+  checkShape(type, obj);
   applyDefaults(type, obj);
   const errors = validate(type, obj);
   if (errors.length) throw invalid(subject(type, meta.name), errors);
@@ -116,6 +123,7 @@ export async function updateObject(
       next.metadata.namespace = path.namespace;
     }
     const obj = carryOver(type, next, current as ApiObject, opts.sub, opts.applied);
+    checkShape(type, obj);
     applyDefaults(type, obj, current as ApiObject);
     bumpGeneration(type, obj, current as ApiObject);
     const errors = validate(type, obj, current as ApiObject);

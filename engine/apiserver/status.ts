@@ -1,4 +1,5 @@
 import type { FieldError } from '../api/validation.js';
+import { DefaultingError } from '../api/defaults.js';
 import { StoreError } from '../store/errors.js';
 
 /** A Kubernetes Status object (the body of every error answer). */
@@ -83,5 +84,6 @@ export function fromStoreError(err: StoreError, s: Subject): ApiError {
 export function toApiError(err: unknown, s?: Subject): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof StoreError) return fromStoreError(err, s ?? { resource: '', kind: '', group: '' });
+  if (err instanceof DefaultingError) return failure(422, 'Invalid', err.message);
   return failure(500, 'InternalError', `an internal error occurred: ${(err as Error)?.message ?? String(err)}`);
 }
