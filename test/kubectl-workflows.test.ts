@@ -145,6 +145,24 @@ describe.sequential('kubectl workflows', () => {
     expect((await ok(['auth', 'can-i', 'create', 'deployments'])).trim()).toBe('yes');
   });
 
+  it('serves one HPA through autoscaling/v1 and v2, and one Event through core/v1 and events.k8s.io/v1', async () => {
+    await ok(['autoscale', 'deployment', 'shop', '--min=2', '--max=5', '--cpu=60%']);
+    const v1 = JSON.parse(await ok(['get', 'horizontalpodautoscalers.v1.autoscaling', 'shop', '-o', 'json']));
+    expect(v1.apiVersion).toBe('autoscaling/v1');
+    expect(v1.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 60 });
+    // A change through v1 keeps what only v2 can say.
+    await ok(['apply', '-f', '-'], 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: mem}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: shop}\n  maxReplicas: 4\n  metrics:\n  - {type: Resource, resource: {name: memory, target: {type: AverageValue, averageValue: 200Mi}}}\n');
+    await ok(['patch', 'horizontalpodautoscalers.v1.autoscaling', 'mem', '--type=merge', '-p', '{"spec":{"maxReplicas":6}}']);
+    const v2 = JSON.parse(await ok(['get', 'horizontalpodautoscalers.v2.autoscaling', 'mem', '-o', 'json']));
+    expect(v2.spec.maxReplicas).toBe(6);
+    expect(v2.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '200Mi' } } }]);
+    expect(v2.metadata.annotations?.['autoscaling.alpha.kubernetes.io/metrics']).toBeUndefined();
+    await ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Event\nmetadata: {name: shop.1}\ninvolvedObject: {kind: Deployment, name: shop, namespace: work}\nreason: Tested\nmessage: seen from both APIs\ntype: Normal\nsource: {component: kubelab-test}\n');
+    const ev = JSON.parse(await ok(['get', 'events.v1.events.k8s.io', 'shop.1', '-o', 'json']));
+    expect(ev).toMatchObject({ apiVersion: 'events.k8s.io/v1', regarding: { kind: 'Deployment', name: 'shop' }, note: 'seen from both APIs', reason: 'Tested', deprecatedSource: { component: 'kubelab-test' } });
+    expect(await ok(['get', 'events'])).toMatch(/Normal\s+Tested\s+deployment\/shop\s+seen from both APIs/);
+  });
+
   it('deletes with --cascade=orphan and --cascade=foreground', async () => {
     const owner = JSON.parse(await ok(['get', 'deploy', 'api', '-o', 'json']));
     const rs = (name: string, uid: string, deploy: string) => `apiVersion: apps/v1

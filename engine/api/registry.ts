@@ -1,6 +1,7 @@
 // The served API types, as data. Field names and structure follow Kubernetes; the words are ours.
 // Validation, defaulting, protobuf, OpenAPI, discovery and table printing read from here, so
 // adding a kind is one entry in one of the files under types/.
+import { EVENTS_V1, HPA_V1 } from './conversion.js';
 import type { FieldSchema } from './schema.js';
 import type { ResourceType, TypeGroup } from './resource-type.js';
 import { APIEXTENSIONS } from './types/apiextensions.js';
@@ -32,6 +33,12 @@ const GROUPS: TypeGroup[] = [
 
 /** Every served built-in resource type. */
 export const RESOURCES: ResourceType[] = GROUPS.flatMap((g) => g.resources);
+
+// Versions kept in another version's store.
+for (const t of RESOURCES) {
+  if (t.group === 'autoscaling' && t.version === 'v1' && t.kind === 'HorizontalPodAutoscaler') t.conversion = HPA_V1;
+  if (t.group === 'events.k8s.io' && t.kind === 'Event') t.conversion = EVENTS_V1;
+}
 
 /** Every named schema, keyed by OpenAPI component name. */
 export const DEFINITIONS: Record<string, FieldSchema> = Object.assign({}, META_DEFINITIONS, ...GROUPS.map((g) => g.definitions));

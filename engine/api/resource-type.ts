@@ -56,6 +56,8 @@ export interface ResourceType {
   verbs?: string[];
   /** Subresources served besides the object itself. */
   subresources?: { status?: boolean; scale?: ScalePaths };
+  /** For a version kept in another version's store: how objects convert (apiserver reads and writes through it). */
+  conversion?: import('./conversion.js').Conversion;
   /** What names must look like: a DNS subdomain (the default), a DNS label, or any path segment. */
   nameFormat?: 'subdomain' | 'label' | 'path-segment';
   /** Served from a CustomResourceDefinition. */

@@ -38,13 +38,21 @@ export function refOf(ctx: Pick<RequestContext, 'type' | 'path'>): ResourceRef {
 
 /** Where a type's objects live in the store: by group and resource, so two groups' same-named resources do not mix. */
 export function storageResource(type: ResourceType): string {
+  if (type.conversion) return type.conversion.storageResource;
   return type.group ? `${type.group}/${type.resource}` : type.resource;
 }
 
 /** The object with apiVersion and kind, as clients see it. */
 export function withKind(type: ResourceType, obj: StoredObject | ApiObject): ApiObject {
-  const { apiVersion: _a, kind: _k, ...rest } = obj;
+  const view = type.conversion ? type.conversion.fromStored(obj as ApiObject) : obj;
+  const { apiVersion: _a, kind: _k, ...rest } = view;
   return { apiVersion: apiVersionOf(type), kind: type.kind, ...rest } as ApiObject;
+}
+
+/** The object as it is stored: converted to the storage version when the type is kept in another's store. */
+export function toStorage(type: ResourceType, obj: ApiObject): StoredObject {
+  if (type.conversion) return type.conversion.toStored({ ...obj, apiVersion: apiVersionOf(type), kind: type.kind }) as StoredObject;
+  return { ...obj, apiVersion: apiVersionOf(type), kind: type.kind } as StoredObject;
 }
 
 /** The answer for one object: the object, or a one-row Table when kubectl asks for one. */

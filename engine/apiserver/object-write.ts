@@ -7,7 +7,7 @@ import { apiVersionOf, kindSchema, tracksGeneration, type ApiObject, type Resour
 import { shapeErrors, validate } from '../api/validation.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
-import { isDryRun, now, refOf, subject, type RequestContext } from './context.js';
+import { isDryRun, now, refOf, subject, toStorage, withKind, type RequestContext } from './context.js';
 import { badRequest, conflict, invalid, toApiError } from './status.js';
 
 /** Metadata only the server writes. */
@@ -108,13 +108,15 @@ export function bumpGeneration(type: ResourceType, next: ApiObject, old: ApiObje
 export async function updateObject(
   ctx: RequestContext,
   h: { storage: Storage },
-  build: (current: StoredObject) => ApiObject | Promise<ApiObject>,
+  build: (current: ApiObject) => ApiObject | Promise<ApiObject>,
   opts: { sub?: 'status'; applied?: boolean } = {},
 ): Promise<{ obj: StoredObject | ApiObject; changed: boolean }> {
   const { type, path, query } = ctx;
   const ref = refOf(ctx);
   for (let attempt = 0; ; attempt++) {
-    const current = await getCurrent(h, ref, path.name!, type);
+    const stored = await getCurrent(h, ref, path.name!, type);
+    // Everything below works on the object as this request's version shows it.
+    const current = withKind(type, stored);
     const next = await build(structuredClone(current));
     const clientRv = next.metadata.resourceVersion || undefined;
     if (next.metadata.name !== path.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${path.name})`);
@@ -132,13 +134,13 @@ export async function updateObject(
     if (stableJson({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }) === stableJson({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } })) {
       // Nothing changed: no write, no new resourceVersion (as Kubernetes does).
       if (clientRv && clientRv !== current.metadata.resourceVersion) throw conflict(subject(type, path.name));
-      return { obj: current, changed: false };
+      return { obj: stored, changed: false };
     }
-    if (isDryRun(query)) return { obj, changed: true };
+    if (isDryRun(query)) return { obj: toStorage(type, obj), changed: true };
     obj.metadata.resourceVersion = clientRv ?? current.metadata.resourceVersion;
     try {
-      const stored = await h.storage.update(ref, { ...obj, apiVersion: current.apiVersion, kind: current.kind } as StoredObject);
-      return { obj: await finishIfReleased(h, ctx, stored), changed: true };
+      const written = await h.storage.update(ref, toStorage(type, obj));
+      return { obj: await finishIfReleased(h, ctx, written), changed: true };
     } catch (err) {
       if (err instanceof StoreError && err.reason === 'Conflict' && !clientRv && attempt < 16) continue;
       throw toApiError(err, subject(type, path.name));

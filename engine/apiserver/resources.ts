@@ -8,7 +8,7 @@ import { unknownObjectFields } from '../api/validation.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
 import { WatchCache } from '../store/watch-cache.js';
-import { isDryRun, present, refOf, selectors, sendJson, subject, withKind, type RequestContext } from './context.js';
+import { isDryRun, present, refOf, selectors, sendJson, subject, toStorage, withKind, type RequestContext } from './context.js';
 import { serveComponentStatuses } from './component-status.js';
 import { servePodLog, type NodeClientTls } from './pod-log.js';
 import { finalizeNamespace, handleDelete, handleDeleteCollection } from './deletion.js';
@@ -89,7 +89,7 @@ export class ResourceHandlers {
       }
       if (method === 'PATCH') {
         const { contentType, body } = await this.patchBody(ctx);
-        const { obj } = await updateObject(ctx, this, (current) => applyPatch(type, withKind(type, current), contentType, body), { sub: 'status' });
+        const { obj } = await updateObject(ctx, this, (current) => applyPatch(type, current, contentType, body), { sub: 'status' });
         return sendJson(res, 200, present(ctx, obj));
       }
       throw methodNotAllowed(method, subject(type, `${path.name}/status`));
@@ -202,8 +202,8 @@ export class ResourceHandlers {
       await this.requireActiveNamespace(path.namespace);
     } else delete meta.namespace;
     prepareCreate(ctx, obj);
-    if (isDryRun(query)) return sendJson(res, 201, withKind(type, obj));
-    const stored = await this.storage.create(refOf(ctx), { ...obj, apiVersion: apiVersionOf(type), kind: type.kind } as StoredObject).catch((err: unknown) => {
+    if (isDryRun(query)) return sendJson(res, 201, withKind(type, toStorage(type, obj)));
+    const stored = await this.storage.create(refOf(ctx), toStorage(type, obj)).catch((err: unknown) => {
       throw toApiError(err, subject(type, meta.name));
     });
     sendJson(res, 201, present(ctx, stored));
@@ -221,7 +221,7 @@ export class ResourceHandlers {
     if (ctx.query.has('force') && contentType !== 'application/apply-patch+yaml') throw badRequest('force is only allowed with server-side apply (application/apply-patch+yaml)');
     if (contentType === 'application/apply-patch+yaml') return this.apply(ctx, body);
     const { obj } = await updateObject(ctx, this, (current) => {
-      const next = applyPatch(ctx.type, withKind(ctx.type, current), contentType, body);
+      const next = applyPatch(ctx.type, current, contentType, body);
       const rvInPatch = (body as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;
       next.metadata.resourceVersion = rvInPatch;
       checkUnknownFields(ctx, next);
@@ -257,15 +257,15 @@ export class ResourceHandlers {
           await this.requireActiveNamespace(path.namespace!);
         }
         prepareCreate(ctx, obj, true);
-        if (isDryRun(query)) return sendJson(res, 201, withKind(type, obj));
-        const stored = await this.storage.create(refOf(ctx), { ...obj, apiVersion: apiVersionOf(type), kind: type.kind } as StoredObject);
+        if (isDryRun(query)) return sendJson(res, 201, withKind(type, toStorage(type, obj)));
+        const stored = await this.storage.create(refOf(ctx), toStorage(type, obj));
         return sendJson(res, 201, present(ctx, stored));
       }
       const { obj } = await updateObject(
         ctx,
         this,
         (current) => {
-          const next = serverSideApply(withKind(type, current), structuredClone(applied), schema, writeManager(ctx), force);
+          const next = serverSideApply(current, structuredClone(applied), schema, writeManager(ctx), force);
           next.metadata.resourceVersion = (applied.metadata.resourceVersion as string | undefined) || undefined;
           return next;
         },
