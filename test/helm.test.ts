@@ -1,32 +1,20 @@
 // Real helm against a real apiserver and etcd: a chart made here, with a ConfigMap, a Secret, a
 // Service and a Deployment, installed, upgraded, rolled back, listed, and uninstalled. Twice: with
 // helm 3 (client-side three-way strategic merge patches) and helm 4 (server-side apply).
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApiServer, type TestApiServer } from './helpers/apiserver.js';
-import { kubectl, testClient } from './helpers/kubectl.js';
+import { kubectl, run, testClient, type KubectlResult } from './helpers/kubectl.js';
 
 let api: TestApiServer;
 let chart: string;
 
 let which: 'helm' | 'helm3' = 'helm3';
 
-async function helm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = await testClient(which);
+async function helm(args: string[]): Promise<KubectlResult> {
   const home = dirname(api.kubeconfig);
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
-      env: { ...process.env, KUBECONFIG: api.kubeconfig, HOME: home, HELM_CACHE_HOME: join(home, 'helm-cache'), HELM_CONFIG_HOME: join(home, 'helm-config'), HELM_DATA_HOME: join(home, 'helm-data') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return run(await testClient(which), args, { KUBECONFIG: api.kubeconfig, HOME: home, HELM_CACHE_HOME: join(home, 'helm-cache'), HELM_CONFIG_HOME: join(home, 'helm-config'), HELM_DATA_HOME: join(home, 'helm-data') });
 }
 
 /** Writes a small chart: values drive the ConfigMap, the Secret, the Service port and the Deployment. */

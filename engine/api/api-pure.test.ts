@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyDefaults } from './defaults.js';
 import { jsonPatch, mergePatch, PatchError, strategicIsPlainMerge } from './patch.js';
 import { decodeMessage, K8S_MAGIC, ProtoError, unwrapEnvelope } from './protobuf.js';
+import { field, str, vint } from './protobuf-encode.js';
 import { kindMessage, namedMessage } from './proto-schemas.js';
 import { RESOURCES, type ApiObject } from './registry.js';
 import { age } from './resource-type.js';
@@ -10,18 +11,6 @@ import { unknownObjectFields, validate } from './validation.js';
 
 const type = (kind: string) => RESOURCES.find((r) => r.kind === kind)!;
 
-// Protobuf encoding helpers for building test bodies by hand.
-const varint = (n: number) => {
-  const out: number[] = [];
-  do {
-    out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
-    n = Math.floor(n / 128);
-  } while (n > 0);
-  return Buffer.from(out);
-};
-const field = (num: number, bytes: Buffer) => Buffer.concat([varint((num << 3) | 2), varint(bytes.length), bytes]);
-const str = (num: number, s: string) => field(num, Buffer.from(s));
-const vint = (num: number, n: number) => Buffer.concat([varint(num << 3), varint(n)]);
 
 describe('protobuf decoding', () => {
   const meta = Buffer.concat([str(1, 'app'), str(2, ''), str(3, 'demo'), field(8, Buffer.alloc(0)), field(11, Buffer.concat([str(1, 'tier'), str(2, 'web')])), str(14, 'a'), str(14, 'b')]);

@@ -71,9 +71,13 @@ export interface KubectlResult {
 
 /** Runs real kubectl with `kubeconfig` (and extra `env`); resolves when it exits (stdin: `input` or nothing). */
 export async function kubectl(kubeconfig: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<KubectlResult> {
-  const bin = await testClient('kubectl');
+  return run(await testClient('kubectl'), args, { KUBECONFIG: kubeconfig, HOME: dirname(kubeconfig), ...env }, input);
+}
+
+/** Runs a client binary with extra `env`; resolves with its exit code and output when it exits. */
+export function run(bin: string, args: string[], env: Record<string, string>, input?: string): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dirname(kubeconfig), ...env } });
+    const child = spawn(bin, args, { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));

@@ -1,3 +1,4 @@
+import { field, msg, str, vint } from '../protobuf-encode.js';
 import { describe, expect, it } from 'vitest';
 import { applyDefaults } from '../defaults.js';
 import { decodeMessage } from '../protobuf.js';
@@ -18,21 +19,7 @@ const defaulted = (t: ResourceType, o: ApiObject, old?: ApiObject) => applyDefau
 const errors = (t: ResourceType, o: ApiObject, old?: ApiObject) => validate(t, defaulted(t, o, old), old).map((e) => `${e.field}: ${e.message}`);
 
 // Protobuf encoding helpers, to build request bodies as Go clients write them.
-const varint = (n: number) => {
-  const out: number[] = [];
-  do {
-    out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
-    n = Math.floor(n / 128);
-  } while (n > 0);
-  return Buffer.from(out);
-};
-const msg = (num: number, ...parts: Buffer[]) => {
-  const body = Buffer.concat(parts);
-  return Buffer.concat([varint((num << 3) | 2), varint(body.length), body]);
-};
-const str = (num: number, s: string) => msg(num, Buffer.from(s));
-const vint = (num: number, n: number) => Buffer.concat([varint(num << 3), varint(n)]);
-const entry = (num: number, key: string, value: Buffer) => msg(num, str(1, key), Buffer.concat([varint((2 << 3) | 2), varint(value.length), value]));
+const entry = (num: number, key: string, value: Buffer) => msg(num, str(1, key), field(2, value));
 
 describe('the kinds and their discovery names', () => {
   it.each([

@@ -1,3 +1,4 @@
+import { field, str, vint } from '../protobuf-encode.js';
 import { describe, expect, it } from 'vitest';
 import { applyDefaults } from '../defaults.js';
 import { decodeMessage } from '../protobuf.js';
@@ -112,17 +113,7 @@ describe('Service', () => {
   });
 
   it('decodes the protobuf body kubectl create service sends', () => {
-    const varint = (n: number) => {
-      const out: number[] = [];
-      do {
-        out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
-        n = Math.floor(n / 128);
-      } while (n > 0);
-      return Buffer.from(out);
-    };
-    const field = (num: number, b: Buffer) => Buffer.concat([varint((num << 3) | 2), varint(b.length), b]);
-    const str = (num: number, s: string) => field(num, Buffer.from(s));
-    const int = (num: number, n: number) => Buffer.concat([varint(num << 3), varint(n)]);
+    const int = vint;
     const port = Buffer.concat([str(1, '80-8080'), str(2, 'TCP'), int(3, 80), field(4, Buffer.concat([int(1, 0), int(2, 8080)])), int(5, 0)]);
     const spec = Buffer.concat([field(1, port), field(2, Buffer.concat([str(1, 'app'), str(2, 'web')])), str(3, ''), str(4, 'NodePort'), str(7, '')]);
     const body = Buffer.concat([field(1, str(1, 'web')), field(2, spec), field(3, field(1, Buffer.alloc(0)))]);
