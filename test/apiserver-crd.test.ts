@@ -1,10 +1,10 @@
-// CustomResourceDefinitions served live by a real apiserver on etcd, driven by real kubectl:
+// CustomResourceDefinitions served live by a running kubelab cluster, driven by real kubectl:
 // the CRD is established, its objects validated, printed, watched, scaled, status-updated, deleted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApiServer, type TestApiServer } from './helpers/apiserver.js';
+import { startClusterTarget, type ApiTarget } from './helpers/cluster-target.js';
 import { kubectl, kubectlStream } from './helpers/kubectl.js';
 
-let api: TestApiServer;
+let api: ApiTarget;
 const k = (args: string[], input?: string) => kubectl(api.kubeconfig, args, input);
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
@@ -48,7 +48,7 @@ const widget = (name: string, spec: string) => `apiVersion: demo.kubelab.dev/v1\
 
 describe.sequential('custom resources', () => {
   beforeAll(async () => {
-    api = await startTestApiServer();
+    api = await startClusterTarget('crd');
   });
   afterAll(async () => {
     await api?.stop();
@@ -115,7 +115,7 @@ describe.sequential('custom resources', () => {
     expect((await k(['delete', 'widget', 'pruned'])).code).toBe(0);
     const d = await k(['delete', 'crd', 'widgets.demo.kubelab.dev', '--timeout=30s']);
     expect(d.code, d.stderr).toBe(0);
-    expect((await api.storage.list({ resource: 'demo.kubelab.dev/widgets' })).items).toHaveLength(0);
+    expect(await api.stored('demo.kubelab.dev/widgets/')).toBe(0);
     const gone = await k(['get', 'widgets']);
     expect(gone.code).not.toBe(0);
   });

@@ -1,13 +1,13 @@
-// Real helm against a real apiserver and etcd: a chart made here, with a ConfigMap, a Secret, a
+// Real helm against a running kubelab cluster: a chart made here, with a ConfigMap, a Secret, a
 // Service and a Deployment, installed, upgraded, rolled back, listed, and uninstalled. Twice: with
 // helm 3 (client-side three-way strategic merge patches) and helm 4 (server-side apply).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApiServer, type TestApiServer } from './helpers/apiserver.js';
+import { startClusterTarget, type ApiTarget } from './helpers/cluster-target.js';
 import { kubectl, run, testClient, type KubectlResult } from './helpers/kubectl.js';
 
-let api: TestApiServer;
+let api: ApiTarget;
 let chart: string;
 
 let which: 'helm' | 'helm3' = 'helm3';
@@ -77,7 +77,7 @@ const get = async (kind: string, name: string) => JSON.parse((await kubectl(api.
 describe.sequential.each(['helm3', 'helm'] as const)('%s', (client) => {
   beforeAll(async () => {
     which = client;
-    api = await startTestApiServer();
+    api = await startClusterTarget(client === 'helm3' ? 'h3' : 'h4');
     chart = makeChart(api.dir);
     const v = await helm(['version', '--short']);
     expect(v.stdout).toMatch(client === 'helm3' ? /^v3\./ : /^v4\./);

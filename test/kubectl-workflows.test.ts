@@ -1,13 +1,13 @@
-// The kubectl day-to-day workflows users learn, end to end on a real apiserver and etcd with real
+// The kubectl day-to-day workflows users learn, end to end on a running kubelab cluster with real
 // kubectl 1.34: discovery and explain, imperative creates, declarative apply (client- and
 // server-side), diff, edit, every patch type, labels, output formats, watches, cascading deletes.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApiServer, type TestApiServer } from './helpers/apiserver.js';
+import { startClusterTarget, type ApiTarget } from './helpers/cluster-target.js';
 import { kubectl, kubectlStream } from './helpers/kubectl.js';
 
-let api: TestApiServer;
+let api: ApiTarget;
 const k = (args: string[], input?: string, env?: Record<string, string>) => kubectl(api.kubeconfig, ['-n', 'work', ...args], input, env);
 const ok = async (args: string[], input?: string, env?: Record<string, string>) => {
   const r = await k(args, input, env);
@@ -37,7 +37,7 @@ spec:
 
 describe.sequential('kubectl workflows', () => {
   beforeAll(async () => {
-    api = await startTestApiServer();
+    api = await startClusterTarget('kw');
     expect((await kubectl(api.kubeconfig, ['create', 'namespace', 'work'])).code).toBe(0);
   });
   afterAll(async () => {
@@ -188,7 +188,7 @@ spec:
   });
 
   it('turns bad manifests into clear errors and stores nothing', async () => {
-    const before = (await api.storage.list({ resource: 'apps/deployments', namespace: 'work' })).items.length;
+    const before = await api.stored('apps/deployments/work/');
     const yaml = await k(['apply', '-f', '-'], 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: [broken\n');
     expect(yaml.code).not.toBe(0);
     expect(yaml.stderr).toMatch(/yaml|json/i);
@@ -202,14 +202,14 @@ spec:
     expect(missing.stderr).toMatch(/spec\.selector: Required value/);
     const typo = await k(['apply', '-f', '-'], deployment(1).replace('replicas:', 'replica:'));
     expect(typo.stderr).toMatch(/unknown field "spec\.replica"/);
-    expect((await api.storage.list({ resource: 'apps/deployments', namespace: 'work' })).items.length).toBe(before);
+    expect(await api.stored('apps/deployments/work/')).toBe(before);
   });
 
   it('deletes a namespace with everything in it', async () => {
     const r = await kubectl(api.kubeconfig, ['delete', 'namespace', 'work', '--timeout=60s']);
     expect(r.code, r.stderr).toBe(0);
-    for (const resource of ['configmaps', 'secrets', 'services', 'apps/replicasets']) {
-      expect((await api.storage.list({ resource, namespace: 'work' })).items, resource).toEqual([]);
+    for (const resource of ['configmaps', 'secrets', 'services', 'apps/replicasets', 'autoscaling/horizontalpodautoscalers', 'events']) {
+      expect(await api.stored(`${resource}/work/`), resource).toBe(0);
     }
   });
 });
