@@ -295,10 +295,11 @@ describe.sequential('core/v1, events.k8s.io and discovery.k8s.io with real kubec
     ]);
     const again = await kubectl(kc, ['apply', '-f', '-'], MANIFESTS);
     expect(again.code, again.stderr).toBe(0);
-    // The LimitRange's limits are an atomic list the server fills defaults into, so kubectl's
-    // three-way patch replaces it on every apply, as it does against a real cluster.
+    // The LimitRange's limits are an atomic list the server fills defaults into, and the PV's
+    // capacity 10240Mi is stored canonical (10Gi), so kubectl's three-way patch sends them again on
+    // every apply, as it does against a real cluster.
     const changed = again.stdout.trim().split('\n').filter((l) => !l.endsWith(' unchanged'));
-    expect(changed).toEqual(['limitrange/limits configured']);
+    expect(changed).toEqual(['persistentvolume/task-pv configured', 'limitrange/limits configured']);
     const typo = await kubectl(kc, ['apply', '-f', '-'], `apiVersion: v1\nkind: Service\nmetadata: { name: typo, namespace: ${NS} }\nspec:\n  ports: [{ port: 80, targetPort: 80, nodeport: 30001 }]\n`);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('unknown field "spec.ports[0].nodeport"');

@@ -225,7 +225,7 @@ spec:
     expect(h.spec.minReplicas).toBe(1);
     expect(h.spec.behavior).toEqual({
       scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }] },
-      scaleDown: { stabilizationWindowSeconds: 120, selectPolicy: 'Max', tolerance: '0.05', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
+      scaleDown: { stabilizationWindowSeconds: 120, selectPolicy: 'Max', tolerance: '50m', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
     });
     expect(await ok('get', 'hpa', 'api')).toMatch(/^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE\napi\s+Deployment\/web\s+cpu: <unknown>\/50%, memory: <unknown>\/200Mi\s+1\s+10\s+0\s+\d+s\n$/);
     const bad = await apply(manifest.replace('maxReplicas: 10', 'maxReplicas: 10\n  minReplicas: 11'));

@@ -211,3 +211,14 @@ describe('protobuf messages JSON flattens', () => {
     }
   });
 });
+
+describe('canonical quantities', () => {
+  it('rewrites quantities in place by the schema, leaving other strings alone', async () => {
+    const { canonicalizeQuantities } = await import('./quantities.js');
+    const { findResource, kindSchema } = await import('./registry.js');
+    const pod = { metadata: { name: 'p', labels: { size: '1024Mi' } }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: 0.5, memory: '1024Mi' }, limits: { cpu: '1000m' } } }] } };
+    canonicalizeQuantities(kindSchema(findResource('', 'v1', 'pods')!), pod);
+    expect(pod.spec.containers[0]!.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1' } });
+    expect(pod.metadata.labels.size).toBe('1024Mi');
+  });
+});

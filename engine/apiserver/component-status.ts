@@ -45,6 +45,7 @@ export async function componentStatuses(storage: Storage): Promise<ApiObject[]> 
 export async function serveComponentStatuses(storage: Storage, ctx: RequestContext): Promise<void> {
   const all = await componentStatuses(storage);
   const { type, path, req, res } = ctx;
+  res.setHeader('Warning', '299 - "v1 ComponentStatus is deprecated in v1.19+"');
   const chosen = path.name ? all.filter((c) => c.metadata.name === path.name) : all;
   if (path.name && chosen.length === 0) throw notFound({ resource: type.resource, kind: type.kind, group: '', name: path.name });
   if (wantsTable(req.headers.accept)) return sendJson(res, 200, toTable(type, chosen, { apiVersion: tableVersion(req.headers.accept) }));

@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { managerOf, trackUpdate, type WriteManager } from '../api/apply.js';
 import { applyDefaults } from '../api/defaults.js';
+import { canonicalizeQuantities } from '../api/quantities.js';
 import { apiVersionOf, kindSchema, tracksGeneration, type ApiObject, type ResourceType } from '../api/registry.js';
 import { shapeErrors, validate } from '../api/validation.js';
 import { StoreError } from '../store/errors.js';
@@ -42,10 +43,11 @@ export function writeManager(ctx: RequestContext, subresource?: string): WriteMa
   return { manager: managerOf(ctx.query.get('fieldManager'), ctx.req.headers['user-agent']), apiVersion: apiVersionOf(ctx.type), time: now(), ...(subresource ? { subresource } : {}) };
 }
 
-/** 422 for an object whose fields have the wrong JSON types (before any defaulting touches it). */
+/** 422 for an object whose fields have the wrong JSON types (before any defaulting touches it); quantities made canonical. */
 function checkShape(type: ResourceType, obj: ApiObject): void {
   const errors = shapeErrors(type, obj);
   if (errors.length) throw invalid(subject(type, typeof obj.metadata.name === 'string' ? obj.metadata.name : undefined), errors);
+  canonicalizeQuantities(kindSchema(type), obj);
 }
 
 /** Fills server-side fields of a new object, defaults and validates it; throws 422 when invalid. `applied`: managedFields were set by an apply. */
