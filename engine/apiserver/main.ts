@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { EtcdClient } from '../store/etcd-client.js';
 import { Storage } from '../store/storage.js';
-import { CA_NAME } from '../certs/cluster-pki.js';
-import { createCertificate, issuerFrom } from '../certs/x509.js';
+import { mintClientCert } from '../client/credentials.js';
 import { APISERVER_CLIENT_CN, APISERVER_PORT, ETCD_CLIENT_URL, PKI_DIR } from '../supervisor/contract.js';
 import { createApiServer } from './server.js';
 
@@ -22,7 +21,7 @@ export async function runApiServer(): Promise<void> {
     }
   }
   // The client certificate towards node endpoints is minted at start from the cluster CA.
-  const nodeClient = createCertificate({ commonName: APISERVER_CLIENT_CN, usage: 'client' }, issuerFrom({ cert: tls.ca, key: await read('ca.key') }, CA_NAME));
+  const nodeClient = mintClientCert({ cert: tls.ca, key: await read('ca.key') }, APISERVER_CLIENT_CN, []);
   const server = await createApiServer({ storage: new Storage(etcd), tls, log: say, nodeClient });
   server.listen(APISERVER_PORT, '0.0.0.0', () => say(`apiserver listening on :${APISERVER_PORT}`));
   // Watches and keep-alive connections never end by themselves: close them rather than wait.

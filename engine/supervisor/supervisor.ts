@@ -1,5 +1,5 @@
 import { watch } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -8,10 +8,9 @@ import { CLUSTER_CIDR } from '../network/ipam.js';
 import { NodeNetwork } from '../network/node-network.js';
 import { PEERS_PATH } from '../network/peers.js';
 import { prepareCgroups } from './cgroups.js';
-import { CA_NAME } from '../certs/cluster-pki.js';
-import { createCertificate, issuerFrom } from '../certs/x509.js';
+import { clusterCa, localApiConfig, mintServingCert } from '../client/credentials.js';
 import { RestClient } from '../client/rest-client.js';
-import { APISERVER_PORT, DOCKER_SOCKET, ETCD_CLIENT_URL, NODE_ENDPOINT_PORT, PKI_DIR, READY_LINE, READY_PATH } from './contract.js';
+import { APISERVER_PORT, DOCKER_SOCKET, ETCD_CLIENT_URL, NODE_ENDPOINT_PORT, READY_LINE, READY_PATH } from './contract.js';
 import { createNodeEndpoint } from './node-endpoint.js';
 import { StaticPodReporter } from './static-pods.js';
 import { processesFor, type NodeIdentity } from './processes.js';
@@ -95,13 +94,10 @@ function nodeIp(): string {
  * apiserver, with a node certificate minted from the cluster CA the control-plane node holds.
  */
 async function reportStaticPods(name: string, processes: SupervisedProcess[], say: (line: string) => void): Promise<void> {
-  const read = (n: string) => readFile(`${PKI_DIR}/${n}`, 'utf8');
-  const ca = { cert: await read('ca.crt'), key: await read('ca.key') };
-  const issuer = issuerFrom(ca, CA_NAME);
+  const ca = await clusterCa();
   const ip = nodeIp();
-  const client = createCertificate({ commonName: `system:node:${name}`, organizations: ['system:nodes'], usage: 'client' }, issuer);
-  const serving = createCertificate({ commonName: name, usage: 'server', altNames: [name, ip, '127.0.0.1', 'localhost'] }, issuer);
-  const rest = new RestClient({ server: `https://127.0.0.1:${APISERVER_PORT}`, ca: ca.cert, cert: client.cert, key: client.key, userAgent: 'kubelab-supervisor' });
+  const serving = mintServingCert(ca, [name, ip, '127.0.0.1', 'localhost']);
+  const rest = new RestClient(localApiConfig(ca, `system:node:${name}`, ['system:nodes'], 'kubelab-supervisor'));
   const ready = async (proc: string) => {
     if (proc === 'etcd') return answersOk((done) => request(`${ETCD_CLIENT_URL}/health`, { timeout: 1000 }, done));
     if (proc === 'apiserver') return apiserverReady();
