@@ -244,6 +244,21 @@ describe.sequential('etcd on the control plane', () => {
     expect(cs.stdout).toMatch(/^etcd-0\s+Healthy\s+ok/m);
   });
 
+  it('runs the controller-manager: every namespace gets its default ServiceAccount and CA ConfigMap', async () => {
+    const k = (args: string[]) => kubectl(kubeconfig, ['--context', `kubelab-${name}`, ...args]);
+    expect((await k(['create', 'namespace', 'fresh'])).code).toBe(0);
+    await expect.poll(async () => (await k(['-n', 'fresh', 'get', 'serviceaccount', 'default', '-o', 'name'])).stdout.trim(), { timeout: 30_000 }).toBe('serviceaccount/default');
+    const ca = JSON.parse((await k(['-n', 'fresh', 'get', 'configmap', 'kube-root-ca.crt', '-o', 'json'])).stdout);
+    expect(ca.data['ca.crt']).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    // Deleted, it comes back.
+    expect((await k(['-n', 'fresh', 'delete', 'serviceaccount', 'default'])).code).toBe(0);
+    await expect.poll(async () => (await k(['-n', 'fresh', 'get', 'serviceaccount', 'default', '-o', 'name'])).stdout.trim(), { timeout: 30_000 }).toBe('serviceaccount/default');
+    const lease = JSON.parse((await k(['-n', 'kube-system', 'get', 'lease', 'kube-controller-manager', '-o', 'json'])).stdout);
+    expect(lease.spec.holderIdentity).toMatch(/^.+_[0-9a-f-]{36}$/);
+    await expect.poll(async () => (await k(['-n', 'kube-system', 'get', 'pods'])).stdout, { timeout: 30_000 }).toMatch(new RegExp(`^kube-controller-manager-${cp}\\s+1/1\\s+Running`, 'm'));
+    expect((await k(['get', 'componentstatuses'])).stdout).toMatch(/^controller-manager\s+Healthy\s+ok/m);
+  });
+
   it('removes its context on delete and leaves the others', async () => {
     expect((await kubelab(['delete', name], { home, env })).code).toBe(0);
     const text = readFileSync(kubeconfig, 'utf8');

@@ -99,4 +99,17 @@ describe.sequential('watch bookmarks over HTTP', () => {
     const first = JSON.parse(r.body.trim().split('\n')[0]!);
     expect(first).toMatchObject({ type: 'ERROR', object: { code: 410, reason: 'Expired' } });
   });
+
+  it('tells a selector watch when an object leaves or enters its selection', async () => {
+    const base = '/api/v1/namespaces/default/configmaps';
+    const made = JSON.parse((await api.raw('POST', base, { body: JSON.stringify({ metadata: { name: 'moving', labels: { app: 'a' } } }) })).body);
+    const watching = api.raw('GET', `${base}?watch=1&labelSelector=app%3Da&resourceVersion=${made.metadata.resourceVersion}&timeoutSeconds=2`);
+    await new Promise((r) => setTimeout(r, 300));
+    const relabel = (app: string) => api.raw('PATCH', `${base}/moving`, { body: JSON.stringify({ metadata: { labels: { app } } }), contentType: 'application/merge-patch+json' });
+    await relabel('b');
+    await relabel('c');
+    await relabel('a');
+    const events = (await watching).body.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { labels: Record<string, string> } } });
+    expect(events.map((e) => `${e.type}:${e.object.metadata.labels.app}`)).toEqual(['DELETED:b', 'ADDED:a']);
+  });
 });

@@ -4,11 +4,12 @@ import { request } from 'node:https';
 import { apiVersionOf, type ApiObject, type ResourceType } from '../api/registry.js';
 import type { Storage } from '../store/storage.js';
 import { sendJson, type RequestContext } from './context.js';
+import { CONTROLLER_MANAGER_PORT, SCHEDULER_PORT } from '../supervisor/contract.js';
 import { notFound } from './status.js';
 import { tableVersion, toTable, wantsTable } from './table.js';
 
-/** Health ports of the control-plane components that have one (as on kubeadm clusters). */
-export const COMPONENT_PORTS = { scheduler: 10259, 'controller-manager': 10257 } as const;
+/** Health ports of the control-plane components that have one. */
+const COMPONENT_PORTS = { scheduler: SCHEDULER_PORT, 'controller-manager': CONTROLLER_MANAGER_PORT } as const;
 
 function probe(port: number): Promise<string | undefined> {
   return new Promise((resolve) => {

@@ -152,9 +152,14 @@ export class ResourceHandlers {
       initialEvents ? undefined : rv,
       (e) => {
         lastRv = Math.max(lastRv, Number(e.object.metadata.resourceVersion));
-        if (!matchesLabels(labels, e.object.metadata.labels as Record<string, string>) || !matchesFields(fields, e.object)) return;
+        const matches = (o: StoredObject) => matchesLabels(labels, o.metadata.labels as Record<string, string>) && matchesFields(fields, o);
+        const now = matches(e.object);
+        const before = e.type === 'MODIFIED' && e.previous ? matches(e.previous) : now;
+        if (!now && !before) return;
+        // An object leaving the selection is DELETED for this watcher; one entering it is ADDED.
+        const kind = e.type === 'MODIFIED' && now !== before ? (now ? 'ADDED' : 'DELETED') : e.type;
         const obj = withKind(type, e.object);
-        write({ type: e.type, object: table ? toTable(type, [obj], { apiVersion: version, resourceVersion: obj.metadata.resourceVersion, withColumns: first }) : obj });
+        write({ type: kind, object: table ? toTable(type, [obj], { apiVersion: version, resourceVersion: obj.metadata.resourceVersion, withColumns: first }) : obj });
         first = false;
       },
       (err) => {

@@ -1,6 +1,8 @@
 // The REST client cluster-side components share: JSON over HTTPS to the apiserver with a client
-// certificate, answers as objects, failures as ApiRequestError carrying the server's Status.
+// certificate, answers as objects, failures as ApiRequestError carrying the server's Status;
+// watches as a stream of newline-delimited JSON events.
 import { Agent, request } from 'node:https';
+import type { ApiObject } from '../api/resource-type.js';
 
 /** Where the apiserver is and who we are to it. */
 export interface RestConfig {
@@ -25,14 +27,63 @@ export class ApiRequestError extends Error {
   }
 }
 
-/** A small typed REST client: get, create, update, patch, delete of JSON objects. */
+/** One event of a watch stream (ERROR events end the watch and reach `onEnd` instead). */
+export interface WatchEvent<T = ApiObject> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+  object: T;
+}
+
+/** A list answer: the items and the resourceVersion the list was read at. */
+export interface ObjectList<T = ApiObject> {
+  metadata: { resourceVersion?: string; continue?: string };
+  items: T[];
+}
+
+/** Query parameters; undefined values are left out. */
+export type Query = Record<string, string | number | boolean | undefined>;
+
+/** What a watch request asks for. */
+export interface WatchOptions {
+  resourceVersion?: string;
+  allowWatchBookmarks?: boolean;
+  timeoutSeconds?: number;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** The patch formats the apiserver takes. */
+export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
+
+const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+/** `path` with `query` appended (undefined values left out). */
+export function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
+}
+
+/** A small typed REST client: get, list, create, update, patch, delete and watch of JSON objects. */
 export class RestClient {
   private readonly agent: Agent;
+  /** Watches hold their connection for minutes: they get their own, outside `agent`'s socket limit. */
+  private readonly watchAgent: Agent;
   private readonly url: URL;
 
   constructor(private readonly config: RestConfig) {
     this.url = new URL(config.server);
     this.agent = new Agent({ keepAlive: true, maxSockets: 8, ca: config.ca, cert: config.cert, key: config.key });
+    this.watchAgent = new Agent({ keepAlive: false, ca: config.ca, cert: config.cert, key: config.key });
+  }
+
+  private get servername(): string {
+    return this.url.hostname === '127.0.0.1' ? 'localhost' : this.url.hostname;
   }
 
   /** One request; resolves with the parsed answer, rejects with ApiRequestError. */
@@ -46,7 +97,7 @@ export class RestClient {
           method,
           path,
           agent: this.agent,
-          servername: this.url.hostname === '127.0.0.1' ? 'localhost' : this.url.hostname,
+          servername: this.servername,
           timeout: 30_000,
           headers: {
             accept: 'application/json',
@@ -58,19 +109,10 @@ export class RestClient {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown;
-            try {
-              parsed = text ? JSON.parse(text) : {};
-            } catch {
-              parsed = { message: text };
-            }
+            const parsed = parseOr(Buffer.concat(chunks).toString('utf8'));
             const code = res.statusCode ?? 0;
             if (code >= 200 && code < 300) resolve(parsed as T);
-            else {
-              const s = parsed as { reason?: string; message?: string };
-              reject(new ApiRequestError(code, s.reason ?? 'Unknown', s.message ?? `HTTP ${code}`));
-            }
+            else reject(statusError(code, parsed));
           });
         },
       );
@@ -92,16 +134,113 @@ export class RestClient {
     return this.request<T>('PUT', path, obj);
   }
 
-  /** A JSON merge patch. */
-  patch<T = Record<string, unknown>>(path: string, patch: unknown): Promise<T> {
-    return this.request<T>('PATCH', path, patch, 'application/merge-patch+json');
+  /** A whole list (or one page of it, with `limit`/`continue` in `query`). */
+  list<T = ApiObject>(path: string, query?: Query): Promise<ObjectList<T>> {
+    return this.request<ObjectList<T>>('GET', withQuery(path, query));
+  }
+
+  /**
+   * A patch: JSON merge patch unless `type` says otherwise. Server-side apply needs a
+   * `fieldManager`; `force` takes over fields other managers own.
+   */
+  patch<T = Record<string, unknown>>(path: string, patch: unknown, type: PatchType = 'merge', opts: { fieldManager?: string; force?: boolean } = {}): Promise<T> {
+    if (type === 'apply' && !opts.fieldManager) return Promise.reject(new ApiRequestError(0, 'BadRequest', 'server-side apply needs a fieldManager'));
+    return this.request<T>('PATCH', withQuery(path, { fieldManager: opts.fieldManager, force: opts.force }), patch, PATCH_CONTENT_TYPES[type]);
+  }
+
+  /**
+   * Watches `path`: `onEvent` gets each event in order; `onEnd` is called once when the watch ends
+   * other than by stop() — with undefined when the server closed it cleanly (timeoutSeconds), with
+   * an ApiRequestError for a refused request, an ERROR event (410 Expired: list again) or a broken
+   * connection (code 0).
+   */
+  watch<T = ApiObject>(path: string, opts: WatchOptions, onEvent: (e: WatchEvent<T>) => void, onEnd: (err?: ApiRequestError) => void): { stop(): void } {
+    let over = false;
+    const end = (err?: ApiRequestError) => {
+      if (over) return;
+      over = true;
+      req.destroy();
+      onEnd(err);
+    };
+    const query = { ...opts, watch: 1, allowWatchBookmarks: opts.allowWatchBookmarks || undefined };
+    const req = request(
+      {
+        host: this.url.hostname,
+        port: this.url.port,
+        method: 'GET',
+        path: withQuery(path, query),
+        agent: this.watchAgent,
+        servername: this.servername,
+        headers: { accept: 'application/json', 'user-agent': this.config.userAgent ?? 'kubelab' },
+      },
+      (res) => {
+        const code = res.statusCode ?? 0;
+        let buf = '';
+        res.setEncoding('utf8');
+        if (code < 200 || code >= 300) {
+          res.on('data', (c: string) => (buf += c));
+          res.on('end', () => end(statusError(code, parseOr(buf))));
+          return;
+        }
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          let nl: number;
+          while (!over && (nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (line) this.watchLine(line, onEvent, end);
+          }
+        });
+        res.on('end', () => end());
+        res.on('aborted', () => end(new ApiRequestError(0, 'Unreachable', `watch ${path}: the connection broke`)));
+        res.on('error', (err) => end(new ApiRequestError(0, 'Unreachable', `watch ${path}: ${err.message}`)));
+      },
+    );
+    // A watch with a server-side timeout that stays silent well past it is a dead connection.
+    if (opts.timeoutSeconds) req.setTimeout((opts.timeoutSeconds + 30) * 1000, () => end(new ApiRequestError(0, 'Timeout', `watch ${path} went silent`)));
+    req.on('error', (err) => end(new ApiRequestError(0, 'Unreachable', `watch ${path}: ${err.message}`)));
+    req.end();
+    return {
+      stop: () => {
+        over = true;
+        req.destroy();
+      },
+    };
+  }
+
+  private watchLine<T>(line: string, onEvent: (e: WatchEvent<T>) => void, end: (err?: ApiRequestError) => void): void {
+    let e: { type?: string; object?: unknown };
+    try {
+      e = JSON.parse(line);
+    } catch {
+      return end(new ApiRequestError(0, 'InternalError', `unreadable watch event: ${line.slice(0, 200)}`));
+    }
+    if (e.type === 'ERROR') return end(statusError(0, e.object));
+    if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED' || e.type === 'BOOKMARK') onEvent(e as WatchEvent<T>);
   }
 
   delete<T = Record<string, unknown>>(path: string): Promise<T> {
     return this.request<T>('DELETE', path);
   }
 
+  /** Closes idle connections and ends every watch. */
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
+}
+
+function parseOr(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return { message: text };
+  }
+}
+
+/** The error a Status answer describes: HTTP status `code`, or the Status's own code when `code` is 0. */
+function statusError(code: number, body: unknown): ApiRequestError {
+  const s = (body ?? {}) as { code?: number; reason?: string; message?: string };
+  const c = code || (typeof s.code === 'number' ? s.code : 0);
+  return new ApiRequestError(c, s.reason ?? 'Unknown', s.message ?? `HTTP ${c}`);
 }

@@ -13,6 +13,8 @@ export interface WatchEvent {
   object: StoredObject;
   /** The object's etcd key (events from etcd; synthetic ones may lack it). */
   key?: string;
+  /** For MODIFIED events from the watch cache: the object before the change. */
+  previous?: StoredObject;
 }
 
 /** One page of a list. */

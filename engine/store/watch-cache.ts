@@ -65,15 +65,22 @@ export class WatchCache {
     this.follow(rv);
   }
 
-  /** Lists again until it works (etcd may be restarting). */
+  /**
+   * Lists again until it works (etcd may be restarting). Until then start() — which every list
+   * and watch awaits — resolves only when the cache is whole again, so no request sees the gap.
+   */
   private refill(): void {
-    setTimeout(() => {
-      if (this.stopped) return;
-      this.fill().catch((e: Error) => {
-        this.log(`watch cache: listing failed (${e.message}); trying again`);
-        this.refill();
-      });
-    }, 500).unref();
+    this.started = new Promise<void>((resolve) => {
+      const attempt = () =>
+        setTimeout(() => {
+          if (this.stopped) return resolve();
+          this.fill().then(resolve, (e: Error) => {
+            this.log(`watch cache: listing failed (${e.message}); trying again`);
+            attempt();
+          });
+        }, 500).unref();
+      attempt();
+    });
   }
 
   private follow(from: number): void {
@@ -96,6 +103,9 @@ export class WatchCache {
   private apply(e: WatchEvent): void {
     const key = e.key!;
     const rv = Number(e.object.metadata.resourceVersion);
+    // Watchers with selectors need the object as it was, to tell when it stops or starts matching.
+    const previous = this.objects.get(key);
+    if (previous && e.type === 'MODIFIED') e = { ...e, previous };
     if (e.type === 'DELETED') this.objects.delete(key);
     else this.objects.set(key, e.object);
     this.events.push({ key, rv, event: e });

@@ -26,3 +26,7 @@ export const NODE_ENDPOINT_PORT = 10250;
 
 /** Common name of the client certificate the apiserver presents to node endpoints. */
 export const APISERVER_CLIENT_CN = 'kube-apiserver-kubelet-client';
+
+/** Health ports of the controller-manager and the scheduler on the control-plane node (as on kubeadm clusters). */
+export const CONTROLLER_MANAGER_PORT = 10257;
+export const SCHEDULER_PORT = 10259;

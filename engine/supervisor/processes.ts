@@ -52,6 +52,7 @@ export function processesFor(node: NodeIdentity): ProcessSpec[] {
   if (node.role === 'control-plane') {
     list.push({ name: 'etcd', command: 'etcd', args: etcdArgs(node), logFile: '/var/log/kubelab/etcd.log' });
     list.push({ name: 'apiserver', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'apiserver'], logFile: '/var/log/kubelab/apiserver.log' });
+    list.push({ name: 'controller-manager', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'controller-manager'], logFile: '/var/log/kubelab/controller-manager.log' });
   }
   list.push({ name: 'dockerd', command: 'dockerd', args: dockerdArgs(node), logFile: '/var/log/kubelab/dockerd.log' });
   return list;

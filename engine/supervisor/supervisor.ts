@@ -10,7 +10,7 @@ import { PEERS_PATH } from '../network/peers.js';
 import { prepareCgroups } from './cgroups.js';
 import { clusterCa, localApiConfig, mintServingCert } from '../client/credentials.js';
 import { RestClient } from '../client/rest-client.js';
-import { APISERVER_PORT, DOCKER_SOCKET, ETCD_CLIENT_URL, NODE_ENDPOINT_PORT, READY_LINE, READY_PATH } from './contract.js';
+import { APISERVER_PORT, CONTROLLER_MANAGER_PORT, DOCKER_SOCKET, ETCD_CLIENT_URL, NODE_ENDPOINT_PORT, READY_LINE, READY_PATH } from './contract.js';
 import { createNodeEndpoint } from './node-endpoint.js';
 import { StaticPodReporter } from './static-pods.js';
 import { processesFor, type NodeIdentity } from './processes.js';
@@ -101,6 +101,7 @@ async function reportStaticPods(name: string, processes: SupervisedProcess[], sa
   const ready = async (proc: string) => {
     if (proc === 'etcd') return answersOk((done) => request(`${ETCD_CLIENT_URL}/health`, { timeout: 1000 }, done));
     if (proc === 'apiserver') return apiserverReady();
+    if (proc === 'controller-manager') return healthy(CONTROLLER_MANAGER_PORT);
     return true;
   };
   const reporter = new StaticPodReporter(rest, { name, ip, image: process.env.KUBELAB_NODE_IMAGE ?? 'kubelab/node' }, processes, ready, say);
@@ -123,6 +124,11 @@ async function waitFor(check: () => Promise<boolean>): Promise<void> {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** True when a control-plane component's health port answers /healthz (loopback). */
+function healthy(port: number): Promise<boolean> {
+  return answersOk((done) => httpsRequest({ host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false, timeout: 1000 }, done));
 }
 
 /** True when the apiserver beside this supervisor answers /readyz (loopback; its certificate is not what is being checked). */

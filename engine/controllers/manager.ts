@@ -1,0 +1,78 @@
+// The controller-manager: a process on the control-plane node (started and restarted by its
+// supervisor) that runs the cluster's controllers while it holds the kube-controller-manager
+// Lease. Controllers are level-triggered reconcilers fed by shared informers.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { ApiObject } from '../api/resource-type.js';
+import { leaderElection, runController } from '../client/controller.js';
+import { clusterCa, localApiConfig, serveHealth } from '../client/credentials.js';
+import { SharedInformers } from '../client/informer.js';
+import { RestClient } from '../client/rest-client.js';
+import { WorkQueue } from '../client/work-queue.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { CONTROLLER_MANAGER_PORT } from '../supervisor/contract.js';
+import { reconcileNamespaceDefaults, ROOT_CA_CONFIGMAP } from './namespace-defaults.js';
+
+const core = (resource: string, extra: { fieldSelector?: string } = {}) => ({ group: '', version: 'v1', resource, ...extra });
+
+/** Starts the controllers that keep every namespace's defaults (ServiceAccount, CA ConfigMap). */
+async function runNamespaceDefaults(client: RestClient, informers: SharedInformers, caPem: string, log: Logger): Promise<void> {
+  const namespaces = informers.for(core('namespaces'));
+  const accounts = informers.for(core('serviceaccounts', { fieldSelector: 'metadata.name=default' }));
+  const caMaps = informers.for(core('configmaps', { fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}` }));
+  const queue = new WorkQueue();
+  const byName = (o: ApiObject) => queue.add(o.metadata.name);
+  const byNamespace = (o: ApiObject) => queue.add(String(o.metadata.namespace ?? ''));
+  namespaces.addHandler({ onAdd: byName, onUpdate: (_, o) => byName(o) });
+  accounts.addHandler({ onDelete: byNamespace });
+  caMaps.addHandler({ onUpdate: (_, o) => byNamespace(o), onDelete: byNamespace });
+  await informers.waitForSync();
+  const get = <T>(inf: { get(key: string): unknown }, ns: string, name: string) => inf.get(`${ns}/${name}`) as T | undefined;
+  await runController({
+    name: 'namespace-defaults',
+    queue,
+    workers: 2,
+    log,
+    reconcile: (ns) =>
+      reconcileNamespaceDefaults(
+        ns,
+        {
+          namespace: (name) => namespaces.get(name) as never,
+          serviceAccount: (n, name) => get(accounts, n, name),
+          configMap: (n, name) => get(caMaps, n, name),
+        },
+        client,
+        caPem,
+      ),
+  });
+}
+
+/** Runs the controller-manager until it loses its lease (then it exits, and its supervisor restarts it). */
+export async function runControllerManager(): Promise<void> {
+  const say = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const log = createLogger((level, m) => say(`${level}: ${m}`));
+  const ca = await clusterCa();
+  const client = new RestClient(localApiConfig(ca, 'system:kube-controller-manager', ['system:masters'], 'kube-controller-manager'));
+  serveHealth(ca, CONTROLLER_MANAGER_PORT, () => true, say);
+  const identity = `${hostname()}_${randomUUID()}`;
+  leaderElection({
+    client,
+    namespace: 'kube-system',
+    name: 'kube-controller-manager',
+    identity,
+    log,
+    onStartedLeading: () => {
+      say(`leading as ${identity}; starting controllers`);
+      const informers = new SharedInformers(client, { log });
+      void runNamespaceDefaults(client, informers, ca.cert, log).catch((err: Error) => {
+        say(`namespace-defaults stopped: ${err.message}`);
+        process.exit(1);
+      });
+    },
+    onStoppedLeading: () => {
+      say('lost the lease; exiting so that the supervisor starts a fresh one');
+      process.exit(0);
+    },
+  });
+  say(`controller-manager ${identity} started; health on :${CONTROLLER_MANAGER_PORT}`);
+}
