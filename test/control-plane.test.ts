@@ -121,7 +121,7 @@ describe.sequential('etcd on the control plane', () => {
 
   it('runs kubectl against the cluster with `kubelab kubectl`, whatever the current context', async () => {
     expect((await kubectl(kubeconfig, ['config', 'use-context', 'other'])).code).toBe(0);
-    const r = await kubelab(['kubectl', '--name', name, '--', 'get', 'configmaps', '-n', 'demo', '-o', 'name'], { home, env });
+    const r = await kubelab(['kubectl', '--name', name, '--', 'get', 'configmap', 'kept', '-n', 'demo', '-o', 'name'], { home, env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('configmap/kept');
     const missing = await kubelab(['kubectl', '--name', name, '--', 'get', 'configmap', 'nope', '-n', 'demo'], { home, env });
