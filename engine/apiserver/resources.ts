@@ -1,10 +1,8 @@
 // Serving the resources of every registered type on top of Storage: routing by verb and
 // subresource, reads (get, list, watch) here; writes in object-write.ts, deletes in deletion.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApplyConflictError, serverSideApply } from '../api/apply.js';
-import { apiVersionOf, kindSchema, type ApiObject, type ResourceType } from '../api/registry.js';
+import { apiVersionOf, type ApiObject, type ResourceType } from '../api/registry.js';
 import { matchesFields, matchesLabels } from '../api/selectors.js';
-import { unknownObjectFields } from '../api/validation.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
 import { WatchCache } from '../store/watch-cache.js';
@@ -12,7 +10,9 @@ import { isDryRun, present, refOf, selectors, sendJson, subject, toStorage, with
 import { serveComponentStatuses } from './component-status.js';
 import { servePodLog, type NodeClientTls } from './pod-log.js';
 import { finalizeNamespace, handleDelete, handleDeleteCollection } from './deletion.js';
-import { prepareCreate, updateObject, writeManager } from './object-write.js';
+import { handleApply } from './apply-request.js';
+import { checkUnknownFields } from './field-validation.js';
+import { prepareCreate, updateObject } from './object-write.js';
 import { applyPatch } from './patching.js';
 import type { ResourcePath } from './request.js';
 import { readJson } from './request.js';
@@ -224,7 +224,7 @@ export class ResourceHandlers {
   private async patch(ctx: RequestContext): Promise<void> {
     const { contentType, body } = await this.patchBody(ctx);
     if (ctx.query.has('force') && contentType !== 'application/apply-patch+yaml') throw badRequest('force is only allowed with server-side apply (application/apply-patch+yaml)');
-    if (contentType === 'application/apply-patch+yaml') return this.apply(ctx, body);
+    if (contentType === 'application/apply-patch+yaml') return handleApply(this, ctx, body);
     const { obj } = await updateObject(ctx, this, (current) => {
       const next = applyPatch(ctx.type, current, contentType, body);
       const rvInPatch = (body as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;
@@ -235,67 +235,13 @@ export class ResourceHandlers {
     sendJson(ctx.res, 200, present(ctx, obj));
   }
 
-  /** Server-side apply: merges the applied configuration, creating the object when it does not exist. */
-  private async apply(ctx: RequestContext, body: unknown): Promise<void> {
-    const { type, path, query, res } = ctx;
-    if (!query.get('fieldManager')) throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('an applied configuration must be an object');
-    const applied = body as ApiObject;
-    if (applied.apiVersion !== apiVersionOf(type) || applied.kind !== type.kind) {
-      throw badRequest(`an applied configuration needs apiVersion "${apiVersionOf(type)}" and kind "${type.kind}" (got "${String(applied.apiVersion ?? '')}" and "${String(applied.kind ?? '')}")`);
-    }
-    if (typeof applied.metadata !== 'object' || applied.metadata === null) applied.metadata = { name: path.name! };
-    if (applied.metadata.name && applied.metadata.name !== path.name) throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${path.name})`);
-    applied.metadata.name = path.name!;
-    checkUnknownFields(ctx, applied);
-    const force = ['true', '1'].includes(query.get('force') ?? '');
-    const schema = kindSchema(type);
-    try {
-      const existing = await this.storage.get(refOf(ctx), path.name!).catch((err: unknown) => {
-        if (err instanceof StoreError && err.reason === 'NotFound') return undefined;
-        throw err;
-      });
-      if (!existing) {
-        const obj = serverSideApply(undefined, structuredClone(applied), schema, writeManager(ctx), force);
-        if (type.namespaced) {
-          obj.metadata.namespace = path.namespace;
-          await this.requireActiveNamespace(path.namespace!);
-        }
-        prepareCreate(ctx, obj, true);
-        if (isDryRun(query)) return sendJson(res, 201, withKind(type, toStorage(type, obj)));
-        const stored = await this.storage.create(refOf(ctx), toStorage(type, obj));
-        return sendJson(res, 201, present(ctx, stored));
-      }
-      const { obj } = await updateObject(
-        ctx,
-        this,
-        (current) => {
-          const next = serverSideApply(current, structuredClone(applied), schema, writeManager(ctx), force);
-          next.metadata.resourceVersion = (applied.metadata.resourceVersion as string | undefined) || undefined;
-          return next;
-        },
-        { applied: true },
-      );
-      sendJson(res, 200, present(ctx, obj));
-    } catch (err) {
-      if (err instanceof ApplyConflictError) {
-        throw failure(409, 'Conflict', err.message, {
-          name: path.name,
-          group: type.group,
-          kind: type.resource,
-          causes: err.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: c.path })),
-        });
-      }
-      throw err;
-    }
-  }
-
   /** Empties a terminating namespace, then removes it. */
   async finalizeNamespace(name: string): Promise<void> {
     await finalizeNamespace(this.storage, name);
   }
 
-  private async requireActiveNamespace(namespace: string): Promise<void> {
+  /** 404 for a namespace that does not exist, 403 for one being deleted. */
+  async requireActiveNamespace(namespace: string): Promise<void> {
     let ns: StoredObject;
     try {
       ns = await this.storage.get(NAMESPACES, namespace);
@@ -305,23 +251,4 @@ export class ResourceHandlers {
     }
     if (ns.metadata.deletionTimestamp) throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`);
   }
-}
-
-/**
- * Applies fieldValidation to fields the type does not know: Strict rejects them (400), Warn (the
- * default) answers with a Warning header, Ignore says nothing. Unknown fields are never stored.
- */
-function checkUnknownFields(ctx: RequestContext, obj: Record<string, unknown>): void {
-  const mode = ctx.query.get('fieldValidation') ?? 'Warn';
-  if (!['Strict', 'Warn', 'Ignore'].includes(mode)) throw badRequest(`fieldValidation must be Strict, Warn or Ignore, not "${mode}"`);
-  const unknown = unknownObjectFields(ctx.type, obj, mode !== 'Strict');
-  if (unknown.length === 0) return;
-  if (mode === 'Strict') throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
-  if (mode === 'Warn') ctx.res.setHeader('Warning', unknown.slice(0, 20).map((f) => warning(`unknown field ${JSON.stringify(f)}`)));
-}
-
-/** A Warning header value (RFC 7234 warn-code 299): quoted, with anything but printable ASCII escaped. */
-function warning(text: string): string {
-  const safe = text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `299 - "${safe}"`;
 }

@@ -26,7 +26,7 @@ export interface ProcessState {
 }
 
 /** Signal numbers for exit codes of killed processes (128 + n, as shells and kubelets report them). */
-const SIGNAL_NUMBERS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGABRT: 6, SIGSEGV: 11 };
+export const SIGNAL_NUMBERS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGABRT: 6, SIGSEGV: 11 };
 
 /** Delay before restart number `restarts` (0-based): 1 s doubling to 30 s. */
 export function restartDelay(restarts: number): number {

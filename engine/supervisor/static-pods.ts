@@ -3,7 +3,7 @@
 // mirror pod, so `kubectl get pods -n kube-system` and `kubectl logs` tell the truth about them.
 import { createHash } from 'node:crypto';
 import { ApiRequestError, type RestClient } from '../client/rest-client.js';
-import type { ProcessState } from './process.js';
+import { SIGNAL_NUMBERS, type ProcessState } from './process.js';
 
 /** Component names of supervised processes, as kubeadm names its static pods. */
 export const COMPONENTS: Record<string, string> = {
@@ -81,15 +81,12 @@ export function mirrorStatus(node: StaticPodNode, p: ProcessState, ready: boolea
         started: p.running,
         restartCount: p.restartCount,
         state: p.running ? { running: { startedAt: p.startedAt } } : { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${component}` } },
-        lastState: last ? { terminated: { exitCode: last.exitCode, reason: last.exitCode === 0 ? 'Completed' : 'Error', ...(last.signal ? { signal: signalNumber(last.signal) } : {}), startedAt: last.startedAt, finishedAt: last.finishedAt } } : {},
+        lastState: last ? { terminated: { exitCode: last.exitCode, reason: last.exitCode === 0 ? 'Completed' : 'Error', ...(last.signal ? { signal: SIGNAL_NUMBERS[last.signal] ?? 0 } : {}), startedAt: last.startedAt, finishedAt: last.finishedAt } } : {},
       },
     ],
   };
 }
 
-function signalNumber(signal: string): number {
-  return ({ SIGKILL: 9, SIGTERM: 15, SIGINT: 2 } as Record<string, number>)[signal] ?? 0;
-}
 
 /**
  * Keeps a mirror pod per process in step with it: creates it, recreates it when its command
