@@ -60,3 +60,20 @@ export async function loadPki(dir: string): Promise<ClusterPki> {
     admin: { cert: await read('admin.crt'), key: await read('admin.key') },
   };
 }
+
+/**
+ * The files every node gets in its PKI folder for its node agent: the CA certificate, a client
+ * pair for `system:node:<name>` (group system:nodes) and a serving pair for its node endpoint,
+ * valid for the node's name and address.
+ */
+export function nodeCredentialFiles(ca: KeyPair, node: { name: string; ip: string }): Record<string, string> {
+  const issuer = issuerFrom(ca, CA_NAME);
+  const client = createCertificate({ commonName: `system:node:${node.name}`, organizations: ['system:nodes'], usage: 'client' }, issuer);
+  const serving = createCertificate({ commonName: node.name, usage: 'server', altNames: [node.name, node.ip, 'localhost', '127.0.0.1'] }, issuer);
+  return { 'ca.crt': ca.cert, 'node.crt': client.cert, 'node.key': client.key, 'node-serving.crt': serving.cert, 'node-serving.key': serving.key };
+}
+
+/** Certificate files with the modes they are written with: keys readable by their owner only. */
+export function asFiles(files: Record<string, string>): Record<string, { content: string; mode: number }> {
+  return Object.fromEntries(Object.entries(files).map(([name, content]) => [name, { content, mode: name.endsWith('.key') ? 0o600 : 0o644 }]));
+}

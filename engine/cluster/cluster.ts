@@ -1,4 +1,6 @@
+import { asFiles, loadPki, nodeCredentialFiles } from '../certs/cluster-pki.js';
 import { KubelabError } from '../errors.js';
+import { PKI_DIR } from '../supervisor/contract.js';
 import { standaloneKubeconfig } from '../kubeconfig/kubeconfig.js';
 import { clusterAccess, publishAccess, withdrawAccess } from './access.js';
 import type { NodeInfo, NodeProvider } from '../docker/provider.js';
@@ -185,6 +187,8 @@ export class Clusters {
       try {
         await step(progress, `Creating node ${spec.name}`, () => provider.createNode(spec));
         await step(progress, 'Wiring pod network', () => writePeers(provider, [...nodes, spec]));
+        const pki = await loadPki(state.pkiDir(cluster));
+        await provider.writeFiles(spec.name, PKI_DIR, asFiles(nodeCredentialFiles(pki.ca, spec)));
         await step(progress, `Starting node ${spec.name}`, () => provider.startNode(spec.name));
         await step(progress, 'Waiting for nested runtime', () => waitReady(provider, [spec.name], Date.now() + waitMs, signal));
       } catch (err) {

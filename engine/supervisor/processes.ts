@@ -53,7 +53,9 @@ export function processesFor(node: NodeIdentity): ProcessSpec[] {
     list.push({ name: 'etcd', command: 'etcd', args: etcdArgs(node), logFile: '/var/log/kubelab/etcd.log' });
     list.push({ name: 'apiserver', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'apiserver'], logFile: '/var/log/kubelab/apiserver.log' });
     list.push({ name: 'controller-manager', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'controller-manager'], logFile: '/var/log/kubelab/controller-manager.log' });
+    list.push({ name: 'scheduler', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'scheduler'], logFile: '/var/log/kubelab/scheduler.log' });
   }
   list.push({ name: 'dockerd', command: 'dockerd', args: dockerdArgs(node), logFile: '/var/log/kubelab/dockerd.log' });
+  list.push({ name: 'node-agent', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'node-agent'], logFile: '/var/log/kubelab/node-agent.log' });
   return list;
 }

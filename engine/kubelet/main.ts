@@ -1,0 +1,209 @@
+// The node agent process (our kubelet), one per node, started and restarted by the node's
+// supervisor: registers the Node, heartbeats through its Lease, runs the pods bound to the node on
+// the nested dockerd and reports their status; reconciles to what Docker holds after any restart.
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import type { ApiObject } from '../api/resource-type.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { SharedInformers } from '../client/informer.js';
+import { runController } from '../client/controller.js';
+import { RestClient } from '../client/rest-client.js';
+import { WorkQueue } from '../client/work-queue.js';
+import { createLogger } from '../log/logger.js';
+import { podCidrFor } from '../network/ipam.js';
+import { parsePeers, PEERS_PATH } from '../network/peers.js';
+import { APISERVER_PORT, PKI_DIR } from '../supervisor/contract.js';
+import { DockerApi } from './docker-api.js';
+import type { ConfigSource } from './env.js';
+import { MANAGED, POD_UID } from './labels.js';
+import { LEASE_RENEW_MS, machineFacts, nodeStatus, registerNode, renewLease, RESERVED_MEMORY, type NodeIdentityFacts } from './node-status.js';
+import { PodSync } from './pod-sync.js';
+import { isMirrorPod, type Pod } from './pod-types.js';
+import { PodVolumes, type TokenSource } from './volumes.js';
+
+/** How often the Node's status is written (its Lease is renewed every LEASE_RENEW_MS). */
+const STATUS_EVERY_MS = 20_000;
+
+/** The node's identity from the environment the host gave its container. */
+function identity(env: NodeJS.ProcessEnv): { name: string; ip: string; podCIDR: string; controlPlane: boolean } {
+  const { KUBELAB_NODE_NAME: name, KUBELAB_NODE_IP: ip, KUBELAB_POD_CIDR: podCIDR, KUBELAB_ROLE: role } = env;
+  if (!name || !ip || !podCIDR || !role) throw new Error('KUBELAB_NODE_NAME, KUBELAB_NODE_IP, KUBELAB_POD_CIDR and KUBELAB_ROLE must be set');
+  return { name, ip, podCIDR, controlPlane: role === 'control-plane' };
+}
+
+/** Where the apiserver is: on loopback on the control plane, else at the control-plane node's address. */
+async function apiserverUrl(controlPlane: boolean): Promise<{ url: string; peers: number }> {
+  const peers = parsePeers(await readFile(PEERS_PATH, 'utf8')).peers;
+  if (controlPlane) return { url: `https://127.0.0.1:${APISERVER_PORT}`, peers: peers.length };
+  const cp = peers.find((p) => p.podCIDR === podCidrFor(0));
+  if (!cp) throw new Error(`no control-plane node in ${PEERS_PATH}`);
+  return { url: `https://${cp.ip}:${APISERVER_PORT}`, peers: peers.length };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Retries `fn` every second until it succeeds, saying why now and then. */
+async function retry<T>(what: string, fn: () => Promise<T>, say: (l: string) => void): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i % 10 === 0) say(`${what}: ${(err as Error).message}; retrying`);
+      await sleep(1000);
+    }
+  }
+}
+
+/** Runs the node agent until the process is stopped. */
+export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const say = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const log = createLogger((level, m) => say(`${level}: ${m}`));
+  const me = identity(env);
+  const read = (f: string) => readFile(`${PKI_DIR}/${f}`, 'utf8');
+  const [ca, cert, key] = await Promise.all([read('ca.crt'), read('node.crt'), read('node.key')]);
+  const api = await apiserverUrl(me.controlPlane);
+  const client = new RestClient({ server: api.url, ca, cert, key, userAgent: `kubelet/${me.name}` });
+  const docker = new DockerApi();
+  await retry('waiting for the nested dockerd', () => docker.ping(), say);
+  const version = await retry('asking dockerd its version', () => docker.version(), say);
+  const id: NodeIdentityFacts = { ...me, taintControlPlane: api.peers > 1 };
+  const nodeUid = await retry('registering the node', () => registerNode(client, id), say);
+  say(`node agent on ${me.name}: registered with the apiserver at ${api.url}`);
+
+  // Heartbeats: the Lease often, the status less often (and at once on start).
+  let facts = await machineFacts(version.Version, me.name);
+  let runtimeUp = true;
+  let previous: unknown;
+  const writeStatus = async () => {
+    runtimeUp = await docker.ping().then(() => true, () => false);
+    facts = await machineFacts(version.Version, me.name);
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const status = nodeStatus(id, facts, runtimeUp, previous as never, now);
+    await client.patch(`/api/v1/nodes/${encodeURIComponent(me.name)}/status`, { status }, 'merge');
+    previous = status.conditions;
+  };
+  await retry('writing the node status', writeStatus, say);
+  setInterval(() => void writeStatus().catch((err: Error) => say(`node status: ${err.message}`)), STATUS_EVERY_MS);
+  const lease = () => renewLease(client, me.name, nodeUid).catch((err: Error) => say(`lease: ${err.message}`));
+  await lease();
+  setInterval(() => void lease(), LEASE_RENEW_MS);
+
+  // Pods bound to this node.
+  const informers = new SharedInformers(client, { log });
+  const pods = informers.for<ApiObject & Pod>({ group: '', version: 'v1', resource: 'pods', fieldSelector: `spec.nodeName=${me.name}` });
+  pods.addIndex('uid', (p) => [p.metadata.uid ?? '']);
+  const queue = new WorkQueue();
+  const enqueue = (p: Pod) => {
+    if (!isMirrorPod(p) && p.metadata.uid) queue.add(p.metadata.uid);
+  };
+  pods.addHandler({ onAdd: enqueue, onUpdate: (_, p) => enqueue(p), onDelete: enqueue });
+
+  const config = apiConfigSource(client);
+  const tokens: TokenSource = async (pod, audience, expirationSeconds) => {
+    const ns = encodeURIComponent(pod.metadata.namespace ?? 'default');
+    const sa = encodeURIComponent(pod.spec.serviceAccountName || 'default');
+    const res = await client.create<{ status: { token: string; expirationTimestamp: string } }>(`/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { audiences: audience ? [audience] : [], expirationSeconds, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: pod.metadata.name, uid: pod.metadata.uid } },
+    });
+    return { token: res.status.token, expiresAt: Date.parse(res.status.expirationTimestamp) };
+  };
+  const nodeFacts = { allocatableMilliCpu: facts.cpus * 1000, allocatableMemory: Math.max(0, facts.memoryBytes - RESERVED_MEMORY) };
+  const events = new EventRecorder(client, { component: 'kubelet', host: me.name }, say);
+  const sync = new PodSync({
+    docker,
+    client,
+    events,
+    config,
+    volumes: new PodVolumes(config, tokens, nodeFacts),
+    node: { name: me.name, ip: me.ip, facts: nodeFacts },
+    pod: (uid) => pods.byIndex('uid', uid).find((p) => !isMirrorPod(p)),
+    requeue: (uid) => queue.add(uid),
+    log: say,
+  });
+  pods.start();
+  await pods.waitForSync();
+  say(`node agent on ${me.name}: ${pods.list().length} pod(s) bound here`);
+
+  // Containers whose pod is gone (deleted while the agent was down) are swept; Docker events wake pods up.
+  const sweep = async () => {
+    const managed = await docker.listContainers([`${MANAGED}=true`]);
+    for (const uid of new Set(managed.map((c) => c.Labels[POD_UID] ?? ''))) if (uid && pods.byIndex('uid', uid).length === 0) queue.add(uid);
+  };
+  await sweep().catch((err: Error) => say(`sweep: ${err.message}`));
+  setInterval(() => void sweep().catch((err: Error) => say(`sweep: ${err.message}`)), 30_000);
+  followDockerEvents(docker, (uid) => queue.add(uid), () => {
+    for (const p of pods.list()) enqueue(p);
+    void sweep().catch(() => undefined);
+  }, say);
+
+  const stop = () => {
+    sync.stop();
+    queue.shutDown();
+  };
+  process.on('SIGTERM', () => {
+    // Pods keep running while the agent is away; it finds them again when it comes back.
+    stop();
+    process.exit(0);
+  });
+  await runController({ name: 'pods', queue, workers: 16, log, reconcile: async (uid) => ({ requeueAfter: await sync.sync(uid) }) });
+}
+
+/** ConfigMaps and Secrets read from the apiserver (Secret values decoded). */
+function apiConfigSource(client: RestClient): ConfigSource {
+  const get = async (kind: 'configmaps' | 'secrets', ns: string, name: string) => {
+    try {
+      return await client.get<{ data?: Record<string, string>; binaryData?: Record<string, string> }>(`/api/v1/namespaces/${encodeURIComponent(ns)}/${kind}/${encodeURIComponent(name)}`);
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return undefined;
+      throw err;
+    }
+  };
+  return {
+    async configMap(ns, name) {
+      const cm = await get('configmaps', ns, name);
+      if (!cm) return undefined;
+      const binary = Object.fromEntries(Object.entries(cm.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('latin1')]));
+      return { ...binary, ...(cm.data ?? {}) };
+    },
+    async secret(ns, name) {
+      const s = await get('secrets', ns, name);
+      if (!s) return undefined;
+      return Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    },
+  };
+}
+
+/** Streams Docker's container events for managed containers; calls `onPod(uid)` for each and `onReconnect` after gaps. */
+function followDockerEvents(docker: DockerApi, onPod: (uid: string) => void, onReconnect: () => void, say: (l: string) => void): void {
+  const connect = async () => {
+    let res: IncomingMessage;
+    try {
+      res = await docker.stream({ path: '/events', query: { filters: { type: ['container'], label: [`${MANAGED}=true`], event: ['die', 'oom', 'start', 'destroy'] } } });
+    } catch (err) {
+      say(`docker events: ${(err as Error).message}; retrying`);
+      setTimeout(() => void connect(), 2000);
+      return;
+    }
+    onReconnect();
+    let buf = '';
+    res.on('data', (chunk: Buffer) => {
+      buf += chunk.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          const ev = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
+          const uid = ev.Actor?.Attributes?.[POD_UID];
+          if (uid) onPod(uid);
+        } catch {
+          // partial or malformed line: ignore
+        }
+      }
+    });
+    res.on('close', () => setTimeout(() => void connect(), 1000));
+  };
+  void connect();
+}
