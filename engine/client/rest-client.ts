@@ -2,6 +2,7 @@
 // certificate, answers as objects, failures as ApiRequestError carrying the server's Status;
 // watches as a stream of newline-delimited JSON events.
 import { Agent, request } from 'node:https';
+import { isIP } from 'node:net';
 import type { ApiObject } from '../api/resource-type.js';
 
 /** Where the apiserver is and who we are to it. */
@@ -82,8 +83,9 @@ export class RestClient {
     this.watchAgent = new Agent({ keepAlive: false, ca: config.ca, cert: config.cert, key: config.key });
   }
 
-  private get servername(): string {
-    return this.url.hostname === '127.0.0.1' ? 'localhost' : this.url.hostname;
+  /** SNI name: none for IP addresses (TLS forbids them; the certificate's IP names are still checked). */
+  private get servername(): string | undefined {
+    return isIP(this.url.hostname) ? undefined : this.url.hostname;
   }
 
   /** One request; resolves with the parsed answer, rejects with ApiRequestError. */

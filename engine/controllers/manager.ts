@@ -11,12 +11,17 @@ import { RestClient } from '../client/rest-client.js';
 import { WorkQueue } from '../client/work-queue.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { CONTROLLER_MANAGER_PORT } from '../supervisor/contract.js';
+import { deploymentController } from './deployment.js';
+import { eventRecorder } from './events.js';
 import { reconcileNamespaceDefaults, ROOT_CA_CONFIGMAP } from './namespace-defaults.js';
+import { nodeLifecycleController } from './node-lifecycle.js';
+import { replicaSetController } from './replicaset.js';
+import { taintEvictionController } from './taint-eviction.js';
 
 const core = (resource: string, extra: { fieldSelector?: string } = {}) => ({ group: '', version: 'v1', resource, ...extra });
 
 /** Starts the controllers that keep every namespace's defaults (ServiceAccount, CA ConfigMap). */
-async function runNamespaceDefaults(client: RestClient, informers: SharedInformers, caPem: string, log: Logger): Promise<void> {
+export async function runNamespaceDefaults(client: RestClient, informers: SharedInformers, caPem: string, log: Logger): Promise<void> {
   const namespaces = informers.for(core('namespaces'));
   const accounts = informers.for(core('serviceaccounts', { fieldSelector: 'metadata.name=default' }));
   const caMaps = informers.for(core('configmaps', { fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}` }));
@@ -47,6 +52,50 @@ async function runNamespaceDefaults(client: RestClient, informers: SharedInforme
   });
 }
 
+/** Tuning of the workload and node controllers. */
+export interface WorkloadControllerOptions {
+  log?: Logger;
+  /** How long a node may go without a heartbeat before it is marked Unknown (ms; default 40 s). */
+  nodeGraceMs?: number;
+  /** How often every node is looked at (ms; default 5 s). */
+  nodePeriodMs?: number;
+}
+
+/**
+ * Starts the ReplicaSet, Deployment, node lifecycle and taint eviction controllers on `client`
+ * with `informers` (shared with other controllers), without leader election; resolves once the
+ * caches have synced. stop() shuts their queues down and waits for the workers.
+ */
+export async function startWorkloadControllers(client: RestClient, informers: SharedInformers, opts: WorkloadControllerOptions = {}): Promise<{ stop(): Promise<void> }> {
+  const log = opts.log;
+  const apps = (resource: string) => ({ group: 'apps', version: 'v1', resource });
+  const pods = informers.for(core('pods')) as never;
+  const replicaSets = informers.for(apps('replicasets')) as never;
+  const deployments = informers.for(apps('deployments')) as never;
+  const nodes = informers.for(core('nodes')) as never;
+  const leases = informers.for({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespace: 'kube-node-lease' }) as never;
+  const controllers = [
+    { name: 'replicaset', workers: 5, ...replicaSetController({ client, pods, replicaSets, events: eventRecorder(client, 'replicaset-controller', log), log }) },
+    { name: 'deployment', workers: 5, ...deploymentController({ client, deployments, replicaSets, pods, events: eventRecorder(client, 'deployment-controller', log), log }) },
+    { name: 'node-lifecycle', workers: 2, ...nodeLifecycleController({ client, nodes, leases, pods, graceMs: opts.nodeGraceMs, periodMs: opts.nodePeriodMs, log }) },
+    { name: 'taint-eviction', workers: 2, ...taintEvictionController({ client, nodes, pods, events: eventRecorder(client, 'taint-eviction-controller', log), log }) },
+  ];
+  await informers.waitForSync();
+  const running = controllers.map((c) => runController({ ...c, log }));
+  return {
+    async stop() {
+      for (const c of controllers) c.queue.shutDown();
+      await Promise.all(running);
+    },
+  };
+}
+
+/** The node grace period from KUBELAB_NODE_GRACE_SECONDS (ms), or undefined for the default. */
+export function nodeGraceFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const s = Number(env.KUBELAB_NODE_GRACE_SECONDS);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : undefined;
+}
+
 /** Runs the controller-manager until it loses its lease (then it exits, and its supervisor restarts it). */
 export async function runControllerManager(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -66,6 +115,10 @@ export async function runControllerManager(): Promise<void> {
       const informers = new SharedInformers(client, { log });
       void runNamespaceDefaults(client, informers, ca.cert, log).catch((err: Error) => {
         say(`namespace-defaults stopped: ${err.message}`);
+        process.exit(1);
+      });
+      startWorkloadControllers(client, informers, { log, nodeGraceMs: nodeGraceFromEnv() }).catch((err: Error) => {
+        say(`workload controllers stopped: ${err.message}`);
         process.exit(1);
       });
     },

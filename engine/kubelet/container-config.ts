@@ -6,7 +6,7 @@ import { milliCpu, units } from '../scheduler/resources.js';
 import { CONTAINER_KIND, CONTAINER_NAME, MANAGED, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT, SANDBOX_NAME, SPEC_HASH } from './labels.js';
 import type { Container, Pod } from './pod-types.js';
 
-/** The image the sandbox runs (made by the agent from the node's busybox; see pause-image.ts). */
+/** The image the sandbox runs (made by the agent from the node's busybox; see builtin-images.ts). */
 export const PAUSE_IMAGE = 'kubelab/pause:1';
 
 /** Labels shared by every container of a pod. */

@@ -225,10 +225,11 @@ export class DockerApi {
   }
 
   /** Imports a root filesystem tarball as image repo:tag (`docker import`); resolves with the engine's output. */
-  importImage(tar: Buffer, repo: string, tag: string): Promise<string> {
+  importImage(tar: Buffer, repo: string, tag: string, changes: string[] = []): Promise<string> {
+    const path = withQuery('/images/create', { fromSrc: '-', repo, tag }) + changes.map((c) => `&changes=${encodeURIComponent(c)}`).join('');
     return new Promise((resolve, reject) => {
       const req = request(
-        { socketPath: this.socketPath, method: 'POST', path: withQuery('/images/create', { fromSrc: '-', repo, tag }), headers: { 'content-type': 'application/x-tar', 'content-length': tar.length } },
+        { socketPath: this.socketPath, method: 'POST', path, headers: { 'content-type': 'application/x-tar', 'content-length': tar.length } },
         (res) => void readAll(res).then((b) => ((res.statusCode ?? 0) < 300 ? resolve(b.toString()) : reject(new DockerApiError(res.statusCode ?? 0, messageOf(b, res.statusCode ?? 0)))), reject),
       );
       req.on('error', (err) => reject(new DockerApiError(0, `docker engine unreachable: ${err.message}`)));

@@ -15,6 +15,7 @@ import { parsePeers, PEERS_PATH } from '../network/peers.js';
 import { APISERVER_PORT, PKI_DIR } from '../supervisor/contract.js';
 import { DockerApi } from './docker-api.js';
 import type { ConfigSource } from './env.js';
+import { ensureBusyboxImage, ensurePauseImage } from './builtin-images.js';
 import { MANAGED, POD_UID } from './labels.js';
 import { LEASE_RENEW_MS, machineFacts, nodeStatus, registerNode, renewLease, RESERVED_MEMORY, type NodeIdentityFacts } from './node-status.js';
 import { PodSync } from './pod-sync.js';
@@ -66,6 +67,10 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   const docker = new DockerApi();
   await retry('waiting for the nested dockerd', () => docker.ping(), say);
   const version = await retry('asking dockerd its version', () => docker.version(), say);
+  await retry('importing the built-in images', async () => {
+    await ensurePauseImage(docker);
+    await ensureBusyboxImage(docker);
+  }, say);
   const id: NodeIdentityFacts = { ...me, taintControlPlane: api.peers > 1 };
   const nodeUid = await retry('registering the node', () => registerNode(client, id), say);
   say(`node agent on ${me.name}: registered with the apiserver at ${api.url}`);

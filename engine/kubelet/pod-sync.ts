@@ -7,7 +7,7 @@ import { containerConfig, sandboxConfig, specHash } from './container-config.js'
 import { DockerApiError, type ContainerSummary, type DockerApi } from './docker-api.js';
 import { commandLine, containerEnv, ContainerConfigError, type ConfigSource, type NodeFacts } from './env.js';
 import { containerName, SANDBOX_NAME, podFilter } from './labels.js';
-import { ensurePauseImage } from './pause-image.js';
+import { ensurePauseImage } from './builtin-images.js';
 import { RecordReader, type Attempt, type PodRecords } from './pod-records.js';
 import { podStatus, shouldRestart, type ContainerView, type PodView } from './pod-status.js';
 import { podKey, type Container, type Handler, type Pod } from './pod-types.js';

@@ -1,0 +1,80 @@
+// Images every node has without a registry, imported into the nested runtime from the node's own
+// static busybox: the sandbox image (busybox alone) and `kubelab/busybox:1`, a small busybox image
+// with every applet, /etc/passwd and /tmp, for examples, tests and `kubectl run`.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import type { DockerApi } from './docker-api.js';
+import { PAUSE_IMAGE } from './container-config.js';
+
+/** The busybox image every node offers. */
+export const BUSYBOX_IMAGE = 'kubelab/busybox:1';
+
+/** One entry of a tar archive: a file with contents, a directory, or a symbolic link. */
+export type TarEntry = { path: string; data: Buffer; mode: number } | { path: string; dir: true; mode: number } | { path: string; link: string };
+
+/** One ustar header block. */
+function tarHeader(name: string, size: number, mode: number, type = '0', link = ''): Buffer {
+  const h = Buffer.alloc(512, 0);
+  const field = (text: string, offset: number, length: number) => h.write(text, offset, length, 'ascii');
+  const octal = (n: number, length: number) => n.toString(8).padStart(length - 1, '0');
+  field(name, 0, 100);
+  field(octal(mode, 8), 100, 8);
+  field(octal(0, 8), 108, 8);
+  field(octal(0, 8), 116, 8);
+  field(octal(size, 12), 124, 12);
+  field(octal(Math.floor(Date.now() / 1000), 12), 136, 12);
+  field('        ', 148, 8);
+  field(type, 156, 1);
+  field(link, 157, 100);
+  field('ustar', 257, 6);
+  field('00', 263, 2);
+  let sum = 0;
+  for (const b of h) sum += b;
+  field(`${octal(sum, 7)}\0`, 148, 8);
+  return h;
+}
+
+/** A tar archive of the given entries. */
+export function tarOf(entries: TarEntry[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const e of entries) {
+    if ('link' in e) parts.push(tarHeader(e.path, 0, 0o777, '2', e.link));
+    else if ('dir' in e) parts.push(tarHeader(e.path.endsWith('/') ? e.path : `${e.path}/`, 0, e.mode, '5'));
+    else parts.push(tarHeader(e.path, e.data.length, e.mode), e.data, Buffer.alloc((512 - (e.data.length % 512)) % 512));
+  }
+  parts.push(Buffer.alloc(1024));
+  return Buffer.concat(parts);
+}
+
+/** Imports `entries` as image `ref` unless the runtime has it. */
+async function ensureImage(docker: DockerApi, ref: string, entries: () => Promise<TarEntry[]>, changes: string[] = []): Promise<void> {
+  if (await docker.hasImage(ref)) return;
+  const [repo, tag] = ref.split(':') as [string, string];
+  const res = await docker.importImage(tarOf(await entries()), repo, tag, changes);
+  if (!(await docker.hasImage(ref))) throw new Error(`importing ${ref} failed: ${res}`);
+}
+
+/** Makes sure the nested runtime has the sandbox image; imports it from the node's busybox when missing. */
+export function ensurePauseImage(docker: DockerApi, busybox = '/bin/busybox'): Promise<void> {
+  return ensureImage(docker, PAUSE_IMAGE, async () => [{ path: 'bin/busybox', data: await readFile(busybox), mode: 0o755 }]);
+}
+
+/** Makes sure the nested runtime has BUSYBOX_IMAGE (every applet linked in /bin, root and nobody users, /tmp). */
+export function ensureBusyboxImage(docker: DockerApi, busybox = '/bin/busybox'): Promise<void> {
+  return ensureImage(docker, BUSYBOX_IMAGE, async () => {
+    const { stdout } = await promisify(execFile)(busybox, ['--list']);
+    const applets = stdout.split('\n').filter((a) => a && a !== 'busybox' && /^[\w.\[-]+$/.test(a));
+    return [
+      { path: 'bin', dir: true, mode: 0o755 },
+      { path: 'bin/busybox', data: await readFile(busybox), mode: 0o755 },
+      ...applets.map((a) => ({ path: `bin/${a}`, link: 'busybox' })),
+      { path: 'etc', dir: true, mode: 0o755 },
+      { path: 'etc/passwd', data: Buffer.from('root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n'), mode: 0o644 },
+      { path: 'etc/group', data: Buffer.from('root:x:0:\nnogroup:x:65534:\n'), mode: 0o644 },
+      { path: 'root', dir: true, mode: 0o700 },
+      { path: 'tmp', dir: true, mode: 0o1777 },
+      { path: 'var/www', dir: true, mode: 0o755 },
+    ];
+  }, ['CMD ["sh"]', 'ENV PATH=/bin']);
+}
