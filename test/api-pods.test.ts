@@ -146,6 +146,7 @@ spec:
   tolerations:
   - {key: dedicated, operator: Equal, value: shop, effect: NoSchedule}
   - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 120}
+  - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 60}
   topologySpreadConstraints:
   - maxSkew: 1
     topologyKey: topology.kubernetes.io/zone
@@ -240,6 +241,9 @@ describe.sequential('pods with real kubectl', () => {
     kc = api.kubeconfig;
     const ns = await kubectl(kc, ['create', 'namespace', NS]);
     expect(ns.code, ns.stderr).toBe(0);
+    // FULL_POD runs as its own service account; admission refuses pods whose account is missing.
+    const sa = await kubectl(kc, ['-n', NS, 'create', 'serviceaccount', 'shop']);
+    expect(sa.code, sa.stderr).toBe(0);
   });
 
   afterAll(async () => {
@@ -285,7 +289,8 @@ describe.sequential('pods with real kubectl', () => {
     const pod = JSON.parse(r.body);
     expect(pod.metadata).toMatchObject({ name: 'proto', labels: { via: 'protobuf' } });
     expect(pod.spec).toMatchObject({
-      volumes: [{ name: 'scratch', emptyDir: {} }],
+      // Service-account admission adds the API access volume and mounts it in every container.
+      volumes: [{ name: 'scratch', emptyDir: {} }, { name: expect.stringMatching(/^kube-api-access-/), projected: expect.objectContaining({ defaultMode: 420 }) }],
       containers: [
         {
           name: 'app',
@@ -294,7 +299,7 @@ describe.sequential('pods with real kubectl', () => {
           ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
           env: [{ name: 'GREETING', value: 'hello' }],
           resources: { limits: { cpu: '500m' }, requests: { cpu: '500m', memory: '64Mi' } },
-          volumeMounts: [{ name: 'scratch', readOnly: true, mountPath: '/scratch' }],
+          volumeMounts: [{ name: 'scratch', readOnly: true, mountPath: '/scratch' }, { name: expect.stringMatching(/^kube-api-access-/), readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }],
           imagePullPolicy: 'Always',
           securityContext: { runAsUser: 0, runAsNonRoot: true },
         },
@@ -303,7 +308,12 @@ describe.sequential('pods with real kubectl', () => {
       restartPolicy: 'OnFailure',
       terminationGracePeriodSeconds: 0,
       nodeSelector: { disk: 'ssd' },
-      tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }],
+      tolerations: [
+        { key: 'dedicated', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+        // DefaultTolerationSeconds admission.
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      ],
       enableServiceLinks: false,
       hostnameOverride: 'custom-host',
     });
@@ -341,6 +351,7 @@ describe.sequential('pods with real kubectl', () => {
     expect(pod.spec.volumes[3].projected.defaultMode).toBe(0o440);
     expect(pod.spec.volumes[4].ephemeral.volumeClaimTemplate.spec).toEqual({ ...sent.spec.volumes[4].ephemeral.volumeClaimTemplate.spec, volumeMode: 'Filesystem' });
     expect(pod.spec.volumes[6].secret).toEqual({ secretName: 'shop-files', optional: true, defaultMode: 420 });
+    // The pod tolerates not-ready and unreachable nodes itself: admission adds no default tolerations.
     for (const key of ['affinity', 'tolerations', 'topologySpreadConstraints', 'securityContext', 'dnsConfig', 'hostAliases', 'imagePullSecrets', 'readinessGates', 'os']) {
       expect(pod.spec[key], key).toEqual(sent.spec[key]);
     }

@@ -12,7 +12,7 @@ const raw: TestApiServer['raw'] = (method, path, opts = {}) => api.raw(method, p
 
 describe.sequential('apiserver with real kubectl', () => {
   beforeAll(async () => {
-    api = await startTestApiServer();
+    api = await startTestApiServer({ namespaceDefaults: false }); // raw apiserver semantics: no kube-root-ca.crt or default accounts appearing
     kc = api.kubeconfig;
     admin = api.admin;
     outsider = api.clientCert('jane', ['developers']);

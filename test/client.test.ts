@@ -68,7 +68,7 @@ function record(informer: Informer): string[] {
 }
 
 beforeAll(async () => {
-  api = await startTestApiServer();
+  api = await startTestApiServer({ namespaceDefaults: false }); // raw apiserver semantics: no kube-root-ca.crt or default accounts appearing
 });
 afterAll(async () => {
   for (const c of clients) c.close();

@@ -79,7 +79,7 @@ describe.sequential('watch cache', () => {
 describe.sequential('watch bookmarks over HTTP', () => {
   let api: TestApiServer;
   beforeAll(async () => {
-    api = await startTestApiServer();
+    api = await startTestApiServer({ namespaceDefaults: false }); // raw apiserver semantics: no kube-root-ca.crt or default accounts appearing
   });
   afterAll(async () => {
     await api?.stop();

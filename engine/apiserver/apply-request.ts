@@ -7,11 +7,13 @@ import type { Storage } from '../store/storage.js';
 import { isDryRun, present, refOf, sendJson, toStorage, withKind, type RequestContext } from './context.js';
 import { prepareCreate, updateObject, writeManager } from './object-write.js';
 import { checkUnknownFields } from './field-validation.js';
+import { admitPod, admitPodUpdate, type PodAdmissionOptions } from './pod-admission.js';
 import { badRequest, failure } from './status.js';
 
 /** What apply needs from the resource handlers. */
 export interface ApplyHost {
   storage: Storage;
+  podAdmission?: PodAdmissionOptions;
   requireActiveNamespace(namespace: string): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function handleApply(h: ApplyHost, ctx: RequestContext, body: unkno
         obj.metadata.namespace = path.namespace;
         await h.requireActiveNamespace(path.namespace!);
       }
+      if (type.group === '' && type.kind === 'Pod') await admitPod(h.storage, path.namespace!, obj, h.podAdmission);
       prepareCreate(ctx, obj, true);
       if (isDryRun(query)) return sendJson(res, 201, withKind(type, toStorage(type, obj)));
       const stored = await h.storage.create(refOf(ctx), toStorage(type, obj));
@@ -52,7 +55,7 @@ export async function handleApply(h: ApplyHost, ctx: RequestContext, body: unkno
       (current) => {
         const next = serverSideApply(current, structuredClone(applied), schema, writeManager(ctx), force);
         next.metadata.resourceVersion = (applied.metadata.resourceVersion as string | undefined) || undefined;
-        return next;
+        return admitPodUpdate(type, next, h.podAdmission);
       },
       { applied: true },
     );

@@ -5,6 +5,7 @@ import { apiVersionOf, type ApiObject, type ResourceType } from '../api/registry
 import { parseFieldSelector, parseLabelSelector } from '../api/selectors.js';
 import type { ResourceRef, StoredObject } from '../store/storage.js';
 import type { ResourcePath } from './request.js';
+import { fieldLabels } from './field-selectors.js';
 import { badRequest, type Subject } from './status.js';
 import { tableVersion, toTable, wantsTable } from './table.js';
 
@@ -63,12 +64,12 @@ export function present(ctx: RequestContext, obj: StoredObject | ApiObject): unk
   return full;
 }
 
-/** Label and field selectors of a list, watch or deletecollection. */
-export function selectors(query: URLSearchParams) {
+/** Label and field selectors of a list, watch or deletecollection (field labels as `kind` supports them). */
+export function selectors(query: URLSearchParams, kind?: string) {
   try {
     return {
       labels: parseLabelSelector(query.get('labelSelector') ?? undefined),
-      fields: parseFieldSelector(query.get('fieldSelector') ?? undefined, ['metadata.name', 'metadata.namespace']),
+      fields: parseFieldSelector(query.get('fieldSelector') ?? undefined, fieldLabels(kind)),
     };
   } catch (err) {
     throw badRequest((err as Error).message);

@@ -106,7 +106,7 @@ export async function handleDelete(storage: Storage, ctx: RequestContext, onName
 /** DELETE on a collection: deletes every object the selectors match; answers with the list of them. */
 export async function handleDeleteCollection(storage: Storage, ctx: RequestContext): Promise<void> {
   const opts = await deleteOptions(ctx);
-  const { labels, fields } = selectors(ctx.query);
+  const { labels, fields } = selectors(ctx.query, ctx.type.kind);
   const { items, resourceVersion } = await storage.list(refOf(ctx));
   const deleted: ApiObject[] = [];
   for (const item of items) {

@@ -5,6 +5,12 @@ export const KUBERNETES_VERSION = { major: '1', minor: '34', patch: '0' };
 /** kubelab's own version, shown in gitVersion. */
 export const KUBELAB_VERSION = '0.1.0';
 
+/** The pod subresources served besides status (kubectl drain looks for pods/eviction here). */
+const POD_SUBRESOURCES = [
+  { name: 'pods/binding', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] },
+  { name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
+];
+
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** The answer to GET /version. */
@@ -62,6 +68,7 @@ export function resourceList(group: string, version: string): unknown {
       },
       ...(t.subresources?.status ? [{ name: `${t.resource}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }] : []),
       ...(t.subresources?.scale ? [{ name: `${t.resource}/scale`, singularName: '', namespaced: t.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }] : []),
+      ...(t.group === '' && t.kind === 'Pod' ? POD_SUBRESOURCES : []),
     ]),
   };
 }

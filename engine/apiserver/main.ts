@@ -22,7 +22,9 @@ export async function runApiServer(): Promise<void> {
   }
   // The client certificate towards node endpoints is minted at start from the cluster CA.
   const nodeClient = mintClientCert({ cert: tls.ca, key: await read('ca.key') }, APISERVER_CLIENT_CN, []);
-  const server = await createApiServer({ storage: new Storage(etcd), tls, log: say, nodeClient });
+  const evictionSeconds = Number(process.env.KUBELAB_EVICTION_SECONDS);
+  const defaultTolerationSeconds = process.env.KUBELAB_EVICTION_SECONDS && Number.isInteger(evictionSeconds) && evictionSeconds >= 0 ? evictionSeconds : undefined;
+  const server = await createApiServer({ storage: new Storage(etcd), tls, log: say, nodeClient, defaultTolerationSeconds });
   server.listen(APISERVER_PORT, '0.0.0.0', () => say(`apiserver listening on :${APISERVER_PORT}`));
   // Watches and keep-alive connections never end by themselves: close them rather than wait.
   const stop = () => {

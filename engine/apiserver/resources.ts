@@ -1,7 +1,7 @@
 // Serving the resources of every registered type on top of Storage: routing by verb and
 // subresource, reads (get, list, watch) here; writes in object-write.ts, deletes in deletion.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { apiVersionOf, type ApiObject, type ResourceType } from '../api/registry.js';
+import { apiVersionOf, findKind, type ApiObject, type ResourceType } from '../api/registry.js';
 import { matchesFields, matchesLabels } from '../api/selectors.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
@@ -11,6 +11,9 @@ import { serveComponentStatuses } from './component-status.js';
 import { servePodLog, type NodeClientTls } from './pod-log.js';
 import { finalizeNamespace, handleDelete, handleDeleteCollection } from './deletion.js';
 import { handleApply } from './apply-request.js';
+import { serveBinding } from './binding.js';
+import { serveEviction } from './eviction.js';
+import { admitPod, admitPodUpdate, type PodAdmissionOptions } from './pod-admission.js';
 import { checkUnknownFields } from './field-validation.js';
 import { prepareCreate, updateObject } from './object-write.js';
 import { applyPatch } from './patching.js';
@@ -33,6 +36,8 @@ export class ResourceHandlers {
     readonly storage: Storage,
     log: (m: string) => void = () => {},
     private readonly nodeTls?: NodeClientTls,
+    /** Pod admission tuning (default tolerations). */
+    readonly podAdmission: PodAdmissionOptions = {},
   ) {
     this.cache = new WatchCache(storage, log);
   }
@@ -76,6 +81,11 @@ export class ResourceHandlers {
     const { type, path, res } = ctx;
     const sub = path.subresource!;
     const scale = type.subresources?.scale;
+    if ((sub === 'binding' || sub === 'eviction') && type.group === '' && type.kind === 'Pod') {
+      if (method !== 'POST') throw methodNotAllowed(method, subject(type, `${path.name}/${sub}`));
+      if (sub === 'eviction') return serveEviction(this.storage, type, ctx);
+      return serveBinding(this.storage, findKind('v1', 'Binding')!, ctx, path.name);
+    }
     if (sub === 'log' && type.group === '' && type.kind === 'Pod') {
       if (method !== 'GET') throw methodNotAllowed(method, subject(type, `${path.name}/log`));
       return servePodLog(this.storage, ctx, this.nodeTls);
@@ -113,7 +123,7 @@ export class ResourceHandlers {
 
   private async list(ctx: RequestContext): Promise<void> {
     const { type, query, req, res } = ctx;
-    const { labels, fields } = selectors(query);
+    const { labels, fields } = selectors(query, type.kind);
     const limit = Number(query.get('limit') ?? 0) || undefined;
     const cont = query.get('continue') ?? undefined;
     const rv = query.get('resourceVersion') ?? undefined;
@@ -133,7 +143,7 @@ export class ResourceHandlers {
 
   private watch(ctx: RequestContext): void {
     const { type, query, req, res } = ctx;
-    const { labels, fields } = selectors(query);
+    const { labels, fields } = selectors(query, type.kind);
     const table = wantsTable(req.headers.accept);
     const version = tableVersion(req.headers.accept);
     let first = true;
@@ -198,6 +208,7 @@ export class ResourceHandlers {
 
   private async create(ctx: RequestContext): Promise<void> {
     const { type, path, res, query } = ctx;
+    if (type.group === '' && type.kind === 'Binding') return serveBinding(this.storage, type, ctx);
     const obj = await this.decodeBody(ctx);
     const meta = obj.metadata;
     if (type.namespaced) {
@@ -206,6 +217,7 @@ export class ResourceHandlers {
       meta.namespace = path.namespace;
       await this.requireActiveNamespace(path.namespace);
     } else delete meta.namespace;
+    if (type.group === '' && type.kind === 'Pod') await admitPod(this.storage, path.namespace!, obj, this.podAdmission);
     prepareCreate(ctx, obj);
     if (isDryRun(query)) return sendJson(res, 201, withKind(type, toStorage(type, obj)));
     const stored = await this.storage.create(refOf(ctx), toStorage(type, obj)).catch((err: unknown) => {
@@ -217,7 +229,7 @@ export class ResourceHandlers {
   private async replace(ctx: RequestContext): Promise<void> {
     const obj = await this.decodeBody(ctx);
     obj.metadata.name ||= ctx.path.name!;
-    const { obj: out } = await updateObject(ctx, this, () => structuredClone(obj));
+    const { obj: out } = await updateObject(ctx, this, () => admitPodUpdate(ctx.type, structuredClone(obj), this.podAdmission));
     sendJson(ctx.res, 200, present(ctx, out));
   }
 
@@ -230,7 +242,7 @@ export class ResourceHandlers {
       const rvInPatch = (body as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;
       next.metadata.resourceVersion = rvInPatch;
       checkUnknownFields(ctx, next);
-      return next;
+      return admitPodUpdate(ctx.type, next, this.podAdmission);
     });
     sendJson(ctx.res, 200, present(ctx, obj));
   }

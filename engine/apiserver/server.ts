@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { openApiV2, openApiV3, openApiV3Index } from '../api/openapi.js';
 import { encodeOpenApiV2 } from '../api/openapi-v2-proto.js';
 import { findResource } from '../api/registry.js';
@@ -13,11 +14,13 @@ import { now } from './context.js';
 import { CrdController } from './crds.js';
 import { coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
 import { storageGcBackend } from './gc-backend.js';
-import { forbiddenMessage, RbacAuthorizer, type Attributes } from './rbac.js';
+import { answerUpgrade, POD_STREAM_SUBRESOURCES, proxyPodStream } from './pod-stream.js';
+import type { NodeClientTls } from './pod-log.js';
+import { forbiddenMessage, RbacAuthorizer, type Attributes, type UserInfo } from './rbac.js';
 import { parseResourcePath, type ResourcePath } from './request.js';
 import { ResourceHandlers, sendJson } from './resources.js';
 import { isReview, serveReview } from './reviews.js';
-import { forbidden, pathNotFound, toApiError, unauthorized } from './status.js';
+import { badRequest, forbidden, pathNotFound, toApiError, unauthorized } from './status.js';
 import { ServiceAccountTokens } from './tokens.js';
 
 /** What the apiserver needs: its store and its TLS material (server key and certificate, and the CA that signs clients). */
@@ -26,10 +29,14 @@ export interface ApiServerOptions {
   tls: { key: string; cert: string; ca: string };
   /** PEM private key (EC P-256) that signs service-account tokens; the serving key when absent. */
   serviceAccountKey?: string;
-  /** Client certificate for node endpoints (pods/log); without it logs cannot be fetched. */
+  /** Client certificate for node endpoints (pods/log, exec, attach, portforward); without it those cannot be served. */
   nodeClient?: { cert: string; key: string };
+  /** Port of the node endpoints (NODE_ENDPOINT_PORT when absent; tests choose another). */
+  nodeEndpointPort?: number;
   /** Where background work (garbage collection) reports trouble. */
   log?: (msg: string) => void;
+  /** tolerationSeconds of the not-ready/unreachable tolerations every new pod gets (300 when unset). */
+  defaultTolerationSeconds?: number;
 }
 
 /** Paths anyone may read, even without credentials. */
@@ -40,6 +47,7 @@ interface Services {
   handlers: ResourceHandlers;
   rbac: RbacAuthorizer;
   tokens: ServiceAccountTokens;
+  nodeTls?: NodeClientTls;
 }
 
 /**
@@ -47,13 +55,16 @@ interface Services {
  * with a certificate from the cluster CA or a service-account token, as RBAC allows.
  */
 export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
-  const handlers = new ResourceHandlers(opts.storage, (m) => opts.log?.(m), opts.nodeClient ? { ...opts.nodeClient, ca: opts.tls.ca } : undefined);
+  const nodeTls = opts.nodeClient ? { ...opts.nodeClient, ca: opts.tls.ca, port: opts.nodeEndpointPort } : undefined;
+  const handlers = new ResourceHandlers(opts.storage, (m) => opts.log?.(m), nodeTls, {
+    defaultTolerationSeconds: opts.defaultTolerationSeconds,
+  });
   await bootstrap(opts.storage, handlers);
   await handlers.cache.start();
   const rbac = new RbacAuthorizer(opts.storage);
   const crds = new CrdController(opts.storage, (m) => opts.log?.(m));
   await Promise.all([rbac.ready(), crds.ready()]);
-  const services: Services = { storage: opts.storage, handlers, rbac, tokens: new ServiceAccountTokens(opts.serviceAccountKey ?? opts.tls.key) };
+  const services: Services = { storage: opts.storage, handlers, rbac, tokens: new ServiceAccountTokens(opts.serviceAccountKey ?? opts.tls.key), nodeTls };
   const gc = new GarbageCollector(storageGcBackend(opts.storage, (m) => opts.log?.(m)), (m) => opts.log?.(m));
   gc.start();
   const server = createServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
@@ -61,6 +72,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
       const e = toApiError(err);
       if (!res.headersSent) sendJson(res, e.status.code, e.status);
       else res.end();
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    serveUpgrade(services, req, socket, head).catch((err: unknown) => {
+      if (socket.writable) answerUpgrade(socket, toApiError(err).status);
     });
   });
   server.on('close', () => {
@@ -72,6 +89,34 @@ export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
   return server;
 }
 
+/** Authenticates a request and checks RBAC for it; throws 401/403. */
+async function admit(s: Services, req: IncomingMessage, url: URL, path: string): Promise<{ user: UserInfo; resource: ResourcePath | undefined }> {
+  const auth = await authenticate(req, s.storage, s.tokens);
+  if (!('user' in auth)) throw unauthorized();
+  const user = impersonated(auth.user, req, s.rbac);
+  const resource = parseResourcePath(path);
+  const attrs = attributesOf(req.method ?? 'GET', path, resource, url.searchParams);
+  if (!s.rbac.authorize(user, attrs)) throw forbidden(forbiddenMessage(user, attrs));
+  return { user, resource };
+}
+
+/** True for pods/NAME/{exec,attach,portforward}. */
+function isPodStream(r: ResourcePath | undefined): boolean {
+  return !!r && r.group === '' && r.resource === 'pods' && !!r.name && !!r.namespace && POD_STREAM_SUBRESOURCES.includes(r.subresource ?? '');
+}
+
+/**
+ * Upgrade requests (WebSocket, SPDY): pods' exec, attach and portforward after authn and RBAC
+ * (GET is authorized as verb get, POST as create, as in Kubernetes 1.34).
+ */
+async function serveUpgrade(s: Services, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://apiserver');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const { resource } = await admit(s, req, url, path);
+  if (!isPodStream(resource)) throw badRequest(`${path} cannot be upgraded to another protocol: only pods' exec, attach and portforward can`);
+  return proxyPodStream(s.storage, resource!, req, socket, head, s.nodeTls);
+}
+
 async function serve(s: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://apiserver');
   const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -80,12 +125,8 @@ async function serve(s: Services, req: IncomingMessage, res: ServerResponse): Pr
     res.writeHead(200, { 'content-type': 'text/plain' });
     return void res.end('ok');
   }
-  const auth = await authenticate(req, s.storage, s.tokens);
-  if (!('user' in auth)) throw unauthorized();
-  const user = impersonated(auth.user, req, s.rbac);
-  const resource = parseResourcePath(path);
-  const attrs = attributesOf(req.method ?? 'GET', path, resource, url.searchParams);
-  if (!s.rbac.authorize(user, attrs)) throw forbidden(forbiddenMessage(user, attrs));
+  const { user, resource } = await admit(s, req, url, path);
+  if (isPodStream(resource)) throw badRequest('Upgrade request required');
   if (path === '/openapi/v2' || path === '/swagger.json') {
     // kubectl asks for the protobuf form (client-side validation of kinds it has no v3 document for).
     if ((req.headers.accept ?? '').includes('com.github.proto-openapi.spec.v2')) {

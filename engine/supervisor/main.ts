@@ -1,9 +1,11 @@
 // Cluster-side entry point, bundled into dist/cluster.cjs and carried by the node image.
 import { runApiServer } from '../apiserver/main.js';
 import { runControllerManager } from '../controllers/manager.js';
+import { runNodeAgent } from '../kubelet/main.js';
+import { runScheduler } from '../scheduler/main.js';
 import { runSupervisor } from './supervisor.js';
 
-const commands: Record<string, () => Promise<void>> = { supervisor: runSupervisor, apiserver: runApiServer, 'controller-manager': runControllerManager };
+const commands: Record<string, () => Promise<void>> = { supervisor: runSupervisor, apiserver: runApiServer, 'controller-manager': runControllerManager, scheduler: runScheduler, 'node-agent': () => runNodeAgent() };
 const command = process.argv[2] ?? '';
 const run = commands[command];
 if (run) {

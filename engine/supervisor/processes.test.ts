@@ -3,15 +3,16 @@ import { processesFor } from './processes.js';
 import { identityFromEnv } from './supervisor.js';
 
 describe('processes per role', () => {
-  it('runs etcd, the apiserver, the controller-manager and dockerd on the control plane', () => {
+  it('runs etcd, the apiserver, the controller-manager, the scheduler and dockerd on the control plane', () => {
     const list = processesFor({ name: 'dev-control-plane', index: 0, role: 'control-plane', podCIDR: '10.244.0.0/24' });
-    expect(list.map((p) => p.name)).toEqual(['etcd', 'apiserver', 'controller-manager', 'dockerd']);
+    expect(list.map((p) => p.name)).toEqual(['etcd', 'apiserver', 'controller-manager', 'scheduler', 'dockerd', 'node-agent']);
+    expect(list[3]!.args).toEqual(['/usr/lib/kubelab/cluster.cjs', 'scheduler']);
     expect(list[1]!.args).toEqual(['/usr/lib/kubelab/cluster.cjs', 'apiserver']);
     const etcd = list[0]!;
     expect(etcd.args).toContain('--data-dir=/var/lib/etcd');
     expect(etcd.args).toContain('--listen-client-urls=http://127.0.0.1:2379');
     expect(etcd.args).toContain('--initial-cluster=dev-control-plane=http://127.0.0.1:2380');
-    expect(list[3]!.args).toContain('--bip=10.244.0.1/24');
+    expect(list[4]!.args).toContain('--bip=10.244.0.1/24');
   });
 
   it('runs only dockerd on a worker, its bridge on the worker\'s podCIDR', () => {

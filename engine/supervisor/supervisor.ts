@@ -10,7 +10,7 @@ import { PEERS_PATH } from '../network/peers.js';
 import { prepareCgroups } from './cgroups.js';
 import { clusterCa, localApiConfig, mintServingCert } from '../client/credentials.js';
 import { RestClient } from '../client/rest-client.js';
-import { APISERVER_PORT, CONTROLLER_MANAGER_PORT, DOCKER_SOCKET, ETCD_CLIENT_URL, NODE_ENDPOINT_PORT, READY_LINE, READY_PATH } from './contract.js';
+import { APISERVER_PORT, CONTROLLER_MANAGER_PORT, DOCKER_SOCKET, SCHEDULER_PORT, ETCD_CLIENT_URL, NODE_ENDPOINT_PORT, READY_LINE, READY_PATH } from './contract.js';
 import { createNodeEndpoint } from './node-endpoint.js';
 import { StaticPodReporter } from './static-pods.js';
 import { processesFor, type NodeIdentity } from './processes.js';
@@ -102,6 +102,7 @@ async function reportStaticPods(name: string, processes: SupervisedProcess[], sa
     if (proc === 'etcd') return answersOk((done) => request(`${ETCD_CLIENT_URL}/health`, { timeout: 1000 }, done));
     if (proc === 'apiserver') return apiserverReady();
     if (proc === 'controller-manager') return healthy(CONTROLLER_MANAGER_PORT);
+    if (proc === 'scheduler') return healthy(SCHEDULER_PORT);
     return true;
   };
   const reporter = new StaticPodReporter(rest, { name, ip, image: process.env.KUBELAB_NODE_IMAGE ?? 'kubelab/node' }, processes, ready, say);

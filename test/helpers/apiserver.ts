@@ -6,6 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiServer } from '../../engine/apiserver/server.js';
+import { SharedInformers } from '../../engine/client/informer.js';
+import { RestClient } from '../../engine/client/rest-client.js';
+import { runNamespaceDefaults } from '../../engine/controllers/manager.js';
+import { nullLogger } from '../../engine/log/logger.js';
 import { createCertificate, issuerFrom, type KeyPair } from '../../engine/certs/x509.js';
 import { EtcdClient } from '../../engine/store/etcd-client.js';
 import { Storage } from '../../engine/store/storage.js';
@@ -30,8 +34,21 @@ export interface TestApiServer {
   stop(): Promise<void>;
 }
 
-/** Starts etcd and an apiserver on 127.0.0.1 with a fresh CA. */
-export async function startTestApiServer(): Promise<TestApiServer> {
+/** What a test apiserver runs besides the apiserver itself. */
+export interface TestApiServerOptions {
+  /**
+   * Run the namespace-defaults controller in-process (default true), so every namespace gets its
+   * `default` ServiceAccount and kube-root-ca.crt as in a real cluster; pods need the account.
+   */
+  namespaceDefaults?: boolean;
+  /** The apiserver's default not-ready/unreachable tolerationSeconds. */
+  defaultTolerationSeconds?: number;
+  /** Port of node endpoints: given, the apiserver gets a node client certificate and serves pods' log, exec, attach and portforward. */
+  nodeEndpointPort?: number;
+}
+
+/** Starts etcd and an apiserver on 127.0.0.1 with a fresh CA (and the namespace-defaults controller unless turned off). */
+export async function startTestApiServer(opts: TestApiServerOptions = {}): Promise<TestApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'kubelab-api-'));
   const etcd: TestEtcd = await startEtcd();
   const client = new EtcdClient(etcd.endpoint);
@@ -40,9 +57,18 @@ export async function startTestApiServer(): Promise<TestApiServer> {
   const serving = createCertificate({ commonName: 'kube-apiserver', usage: 'server', altNames: ['localhost', '127.0.0.1'] }, issuer);
   const admin = createCertificate({ commonName: 'kubelab-admin', organizations: ['system:masters'], usage: 'client' }, issuer);
   const storage = new Storage(client);
-  const server: Server = await createApiServer({ storage, tls: { key: serving.key, cert: serving.cert, ca: ca.cert } });
+  const nodeClient = opts.nodeEndpointPort ? createCertificate({ commonName: 'kube-apiserver-kubelet-client', usage: 'client' }, issuer) : undefined;
+  const server: Server = await createApiServer({ storage, tls: { key: serving.key, cert: serving.cert, ca: ca.cert }, defaultTolerationSeconds: opts.defaultTolerationSeconds, nodeClient, nodeEndpointPort: opts.nodeEndpointPort });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
+  let controllers: { client: RestClient; informers: SharedInformers } | undefined;
+  if (opts.namespaceDefaults !== false) {
+    const client = new RestClient({ server: `https://127.0.0.1:${port}`, ca: ca.cert, cert: admin.cert, key: admin.key, userAgent: 'kube-controller-manager' });
+    const informers = new SharedInformers(client);
+    controllers = { client, informers };
+    void runNamespaceDefaults(client, informers, ca.cert, nullLogger).catch(() => {});
+    await informers.waitForSync();
+  }
   const kubeconfig = writeKubeconfig(dir, `https://127.0.0.1:${port}`, ca.cert, admin);
   return {
     port,
@@ -75,6 +101,10 @@ export async function startTestApiServer(): Promise<TestApiServer> {
         req.end(opts.body);
       }),
     async stop() {
+      if (controllers) {
+        await controllers.informers.stop();
+        controllers.client.close();
+      }
       server.closeAllConnections();
       server.close();
       client.close();

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { decodeHeaderBlock, encodeData, encodeHeaderBlock, FLAG_FIN, ping, rstStream, SPDY, SpdyParser, synStream, type SpdyFrame } from './spdy-frames.js';
+import { SpdySession, type SpdyStream } from './spdy-session.js';
+import { HeaderZlib } from './spdy-zlib.js';
+
+/** A session with an in-memory transport, and a client-side compressor/decoder for its frames. */
+function harness() {
+  const sent: SpdyFrame[] = [];
+  const parser = new SpdyParser();
+  let closed = false;
+  const session = new SpdySession({ write: (b) => sent.push(...parser.push(b)), close: () => (closed = true) });
+  const streams: SpdyStream[] = [];
+  session.onStream = (s) => streams.push(s);
+  const deflate = HeaderZlib.compressor();
+  const inflate = HeaderZlib.decompressor();
+  const open = async (id: number, headers: Record<string, string>, fin = false) => session.receive(synStream(id, await deflate.process(encodeHeaderBlock(headers)), fin));
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+  return { session, sent, streams, open, settle, inflate, closed: () => closed };
+}
+
+describe('SpdySession', () => {
+  it('accepts client streams with SYN_REPLY and delivers their headers and data', async () => {
+    const h = harness();
+    await h.open(1, { streamType: 'error', port: '8080', requestID: '0' }, true);
+    await h.open(3, { streamType: 'data', port: '8080', requestID: '0' });
+    const got: string[] = [];
+    await h.settle();
+    h.streams[1]!.onData = (d) => got.push(d.toString());
+    h.session.receive(Buffer.concat([encodeData(3, Buffer.from('GET / ')), encodeData(3, Buffer.from('HTTP/1.0'), true)]));
+    await h.settle();
+    expect(h.streams.map((s) => [s.id, s.header('streamtype'), s.header('port'), s.header('requestid'), s.remoteEnded])).toEqual([
+      [1, 'error', '8080', '0', true],
+      [3, 'data', '8080', '0', true],
+    ]);
+    expect(got.join('')).toBe('GET / HTTP/1.0');
+    const replies = h.sent.filter((f) => f.control && f.type === SPDY.synReply);
+    expect(replies.map((f) => f.control && f.streamId)).toEqual([1, 3]);
+    for (const r of replies) expect(decodeHeaderBlock(await h.inflate.process(r.control ? r.headerBlock! : Buffer.alloc(0)))).toEqual({});
+  });
+
+  it('sends data and FIN after the reply, echoes client pings and honours resets', async () => {
+    const h = harness();
+    await h.open(1, { streamtype: 'data', port: '80', requestid: '1' });
+    await h.settle();
+    const s = h.streams[0]!;
+    let reset = false;
+    s.onReset = () => (reset = true);
+    s.write(Buffer.from('answer'));
+    s.end();
+    h.session.receive(ping(7));
+    await h.settle();
+    expect(h.sent.map((f) => (f.control ? f.type : `data:${f.data.toString()}:${f.flags & FLAG_FIN}`))).toEqual([SPDY.synReply, 'data:answer:0', 'data::1', SPDY.ping]);
+    h.session.receive(rstStream(1, 5));
+    await h.settle();
+    // Finished on our side only: the client's reset still reaches the stream.
+    expect(reset).toBe(true);
+  });
+
+  it('resets a stream the client aborts, and closes with GOAWAY', async () => {
+    const h = harness();
+    await h.open(1, { streamtype: 'data', port: '80', requestid: '1' });
+    await h.settle();
+    let reset = false;
+    h.streams[0]!.onReset = () => (reset = true);
+    h.session.receive(rstStream(1, 5));
+    await h.settle();
+    expect(reset).toBe(true);
+    h.session.close();
+    await h.settle();
+    expect(h.sent.at(-1)).toMatchObject({ control: true, type: SPDY.goaway, lastGoodStreamId: 1 });
+    expect(h.closed()).toBe(true);
+  });
+});
