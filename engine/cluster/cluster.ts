@@ -42,6 +42,8 @@ export interface StartOptions {
   retain?: boolean;
   /** Fixed host port for the apiserver (random when absent). */
   apiPort?: number;
+  /** How long pods stay bound to an unreachable or not-ready node before eviction, in seconds (default 300). */
+  evictionSeconds?: number;
 }
 
 /** What the lifecycle needs from its surroundings. */
@@ -80,7 +82,7 @@ export class Clusters {
         }
         await step(progress, 'Checking the host', () => this.deps.preflight(opts));
         await createCluster(
-          { cluster: name, nodeCount: count, apiPort: opts.apiPort, deadline, provider, progress, log, nodeImage: () => this.deps.nodeImage(progress), pkiDir: state.pkiDir(name), specs: [], signal },
+          { cluster: name, nodeCount: count, apiPort: opts.apiPort, evictionSeconds: opts.evictionSeconds, deadline, provider, progress, log, nodeImage: () => this.deps.nodeImage(progress), pkiDir: state.pkiDir(name), specs: [], signal },
           state,
           opts.retain ?? false,
         );

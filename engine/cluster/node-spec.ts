@@ -7,7 +7,7 @@ import { nodeName, nodeRole } from './names.js';
 export const DOCKER_TLS_PORT = 2376;
 
 /** The container spec of node `index` of `cluster`: name, role, fixed address, podCIDR, published ports. */
-export function nodeSpec(cluster: string, index: number, image: string, subnet: string, apiPort?: number): NodeSpec {
+export function nodeSpec(cluster: string, index: number, image: string, subnet: string, apiPort?: number, evictionSeconds?: number): NodeSpec {
   const ports: NodeSpec['ports'] = [{ container: DOCKER_TLS_PORT }];
   if (index === 0) ports.unshift({ container: APISERVER_PORT, host: apiPort });
   return {
@@ -19,5 +19,7 @@ export function nodeSpec(cluster: string, index: number, image: string, subnet: 
     ip: nodeAddressFor(subnet, index),
     podCIDR: podCidrFor(index),
     ports,
+    // Control-plane settings travel as the node's environment, which its processes inherit.
+    env: index === 0 && evictionSeconds !== undefined ? { KUBELAB_EVICTION_SECONDS: String(evictionSeconds) } : undefined,
   };
 }

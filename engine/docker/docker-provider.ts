@@ -141,6 +141,7 @@ export class DockerProvider implements NodeProvider {
           `KUBELAB_ROLE=${spec.role}`,
           `KUBELAB_POD_CIDR=${spec.podCIDR}`,
           `KUBELAB_NODE_IP=${spec.ip}`,
+          ...Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
         ],
         ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p.container}/tcp`, {}])),
         StopTimeout: 20,

@@ -13,6 +13,8 @@ export interface NodeSpec {
   podCIDR: string;
   /** Container ports published on 127.0.0.1 at a random host port (or the given one). */
   ports: Array<{ container: number; host?: number }>;
+  /** Extra environment of the node's processes (cluster settings). */
+  env?: Record<string, string>;
 }
 
 /** A node as the provider sees it. */

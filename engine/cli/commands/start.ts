@@ -8,7 +8,7 @@ import { NAME_OPTION } from './shared.js';
 export const startCommand: Command = {
   name: 'start',
   summary: 'Create a cluster, or start it again if it exists.',
-  usage: 'start [--name NAME] [--nodes N] [--wait DURATION] [--retain] [--api-port PORT]',
+  usage: 'start [--name NAME] [--nodes N] [--wait DURATION] [--retain] [--api-port PORT] [--eviction-timeout DURATION]',
   description:
     'A new cluster has 1 control-plane node and N-1 workers, each a Docker container with its own\n' +
     'nested Docker engine. The command returns once every node\'s runtime answers.',
@@ -18,6 +18,7 @@ export const startCommand: Command = {
     wait: { type: 'string', arg: 'DURATION', help: 'how long to wait for the nodes to be ready (default 5m)' },
     retain: { type: 'boolean', help: 'keep the parts of a failed creation for inspection' },
     'api-port': { type: 'string', arg: 'PORT', help: 'fixed host port for the API server (default: a random free one)' },
+    'eviction-timeout': { type: 'string', arg: 'DURATION', help: 'how long pods stay on a failed node before they are evicted (new clusters; default 5m)' },
   },
   async run(ctx, { values, positionals }) {
     if (positionals.length > 0) throw new KubelabError(`unexpected argument "${positionals[0]}"`, { hint: 'name the cluster with --name', exitCode: 2 });
@@ -26,6 +27,7 @@ export const startCommand: Command = {
       throw new KubelabError(`invalid node count "${values.nodes}"`, { hint: 'give --nodes a whole number, e.g. --nodes 3', exitCode: 2 });
     }
     const apiPort = values['api-port'] === undefined ? undefined : Number(values['api-port']);
+    const eviction = values['eviction-timeout'] === undefined ? undefined : parseDuration(String(values['eviction-timeout']));
     const { created, status } = await ctx.engine().clusters.start(
       {
         name: values.name as string | undefined,
@@ -33,6 +35,7 @@ export const startCommand: Command = {
         waitMs: values.wait === undefined ? undefined : parseDuration(String(values.wait)),
         retain: Boolean(values.retain),
         apiPort,
+        evictionSeconds: eviction === undefined ? undefined : Math.round(eviction / 1000),
       },
       ctx.progress,
       ctx.signal,

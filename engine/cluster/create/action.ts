@@ -9,6 +9,8 @@ export interface CreateContext {
   cluster: string;
   nodeCount: number;
   apiPort?: number;
+  /** Default tolerationSeconds for the not-ready/unreachable taints (the control plane's setting). */
+  evictionSeconds?: number;
   /** Epoch ms by which the nodes must be ready. */
   deadline: number;
   provider: NodeProvider;
