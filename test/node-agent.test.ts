@@ -170,6 +170,8 @@ describe.sequential('node agent', () => {
     expect(await jsonpath('pod', 'crash', '{.status.containerStatuses[0].lastState.terminated.exitCode}')).toBe('3');
     expect(await jsonpath('pod', 'crash', '{.status.containerStatuses[0].lastState.terminated.reason}')).toBe('Error');
     expect(await k(['get', 'pod', '-n', 'agent', 'crash'])).toContain('CrashLoopBackOff');
+    // The log of the attempt before the current one.
+    expect((await k(['logs', '-n', 'agent', 'crash', '--previous'])).trim()).toBe('dying');
     const events = await k(['describe', 'pod', '-n', 'agent', 'crash']);
     expect(events).toMatch(/BackOff .*Back-off restarting failed container c in pod crash_agent/);
     // Only the current and the previous attempt are kept.

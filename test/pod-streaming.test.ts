@@ -1,7 +1,6 @@
 // Pod logs, exec, attach, cp and port-forward through a real apiserver to the node endpoint
 // (in-process, on 127.0.0.1) and the host's Docker engine, driven by real kubectl 1.34. The "pod"
 // is made on the host engine as the node agent makes pods (labels of engine/kubelet/labels.ts).
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
@@ -16,6 +15,7 @@ import { createCertificate, issuerFrom } from '../engine/certs/x509.js';
 import { DockerApi } from '../engine/kubelet/docker-api.js';
 import { CONTAINER_KIND, CONTAINER_NAME, containerName, MANAGED, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT, SANDBOX_NAME } from '../engine/kubelet/labels.js';
 import { createNodeEndpoint } from '../engine/kubelet/node-endpoint.js';
+import { engineFor, testHome } from './helpers/kubelab.js';
 import { encodeFrame, FrameParser, OP } from '../engine/kubelet/websocket-frames.js';
 import { startTestApiServer, type TestApiServer } from './helpers/apiserver.js';
 import { kubectl, kubectlStream } from './helpers/kubectl.js';
@@ -123,9 +123,8 @@ function wsSession(path: string, messages: Buffer[]): Promise<{ head: string; ch
 
 describe.sequential('pod streaming through the apiserver and the node endpoint', () => {
   beforeAll(async () => {
-    image = execFileSync('docker', ['images', 'kubelab/busybox', '--format', '{{.Repository}}:{{.Tag}}']).toString().trim().split('\n')[0]!;
-    // Built by the cluster suites (engine/images/node-image.ts ensureBusyboxImage) for the current node image.
-    if (!image.startsWith('kubelab/busybox:')) throw new Error('no kubelab/busybox image on the host engine: run a cluster suite first, which builds it');
+    // The busybox test image of the current node image (built from it when missing).
+    image = await engineFor(testHome()).busyboxImage(() => {});
     dir = mkdtempSync(join(tmpdir(), 'kubelab-streaming-'));
     const port = await freePort();
     nodePort = port;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine/index.js';
 import { clusterName, engineFor, forceRemove, kubelab, testHome } from './helpers/kubelab.js';
-import { kubectl } from './helpers/kubectl.js';
+import { kubectl, kubectlStream, run, testClient } from './helpers/kubectl.js';
 import { nested } from './helpers/pods.js';
 
 const home = testHome();
@@ -82,7 +82,7 @@ const deployment = (replicas: number, image: string) =>
 
 /** A client inside the control-plane node that GETs the pod IPs written to it, one per line, and answers ok/fail per request. */
 function startClient(): { send(ip: string): Promise<boolean>; stop(): void } {
-  const child: ChildProcessWithoutNullStreams = spawn('docker', ['exec', '-i', cp, 'sh', '-c', 'while read ip; do if busybox wget -qO- -T 3 "http://$ip:8080/" >/dev/null 2>&1; then echo ok; else echo fail; fi; done']);
+  const child: ChildProcessWithoutNullStreams = spawn('docker', ['exec', '-i', cp, 'sh', '-c', 'while read ip; do if timeout 3 busybox wget -qO- "http://$ip:8080/" >/dev/null 2>&1; then echo ok; else echo fail; fi; done']);
   const waiting: Array<(ok: boolean) => void> = [];
   let buf = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -171,7 +171,7 @@ describe.sequential('deployments on a 3-node cluster', () => {
   it('scales to 10 and to 0, and pauses and resumes a rollout', async () => {
     await k(['scale', 'deployment/web', '--replicas=10']);
     await k(['rollout', 'status', 'deployment/web', '--timeout=180s']);
-    expect((await pods('app=web')).filter((p) => p.ready)).toHaveLength(10);
+    expect((await pods('app=web')).filter((p) => p.ready && !p.terminating)).toHaveLength(10);
     await k(['scale', 'deployment/web', '--replicas=0']);
     await until(async () => (await pods('app=web')).length === 0, 120_000, 'no web pods');
     await k(['scale', 'deployment/web', '--replicas=2']);
@@ -196,9 +196,49 @@ describe.sequential('deployments on a 3-node cluster', () => {
     expect(node.stdout).toMatch(/cpu +\d+m \(\d+%\)/);
   });
 
+  it('serves logs, exec, cp, attach and port-forward through the apiserver', async () => {
+    const [first] = (await pods('app=web')).filter((p) => p.ready && !p.terminating);
+    const pod = first!.name;
+    expect((await k(['exec', pod, '--', 'cat', '/var/www/index.html'])).trim()).toBe(pod);
+    const failing = await kubectl(kubeconfig, ['-n', 'work', 'exec', pod, '--', 'sh', '-c', 'echo oops >&2; exit 3']);
+    expect(failing.code).toBe(3);
+    expect(failing.stderr).toContain('oops');
+    expect((await k(['exec', '-i', pod, '--', 'wc', '-c'], 'x'.repeat(5000))).trim()).toBe('5000');
+    await k(['cp', `${pod}:/var/www/index.html`, join(home, 'index.html')]);
+    await k(['cp', join(home, 'index.html'), `${pod}:/tmp/copied.html`]);
+    expect((await k(['exec', pod, '--', 'cat', '/tmp/copied.html'])).trim()).toBe(pod);
+    // Every httpd request shows up in the pod's log; -f follows new lines.
+    const follow = await kubectlStream(kubeconfig, ['-n', 'work', 'logs', '-f', pod]);
+    await k(['exec', pod, '--', 'sh', '-c', 'echo marker-line > /proc/1/fd/1']);
+    await until(async () => follow.output().includes('marker-line'), 20_000, 'the followed log line');
+    follow.child.kill();
+    expect(await k(['logs', pod, '--tail=1'])).toContain('marker-line');
+    // attach to a container that reads its stdin
+    await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reader', namespace: 'work' }, spec: { restartPolicy: 'Never', containers: [{ name: 'reader', image: 'kubelab/busybox:1', stdin: true, command: ['sh', '-c', 'read line; echo "got $line"'] }] } }));
+    await k(['wait', '--for=condition=Ready', 'pod/reader', '--timeout=60s']);
+    const attached = await kubectl(kubeconfig, ['-n', 'work', 'attach', '-i', 'reader'], 'hello\n');
+    expect(attached.stdout).toContain('got hello');
+    await until(async () => (await k(['get', 'pod', 'reader', '-o', 'jsonpath={.status.phase}'])) === 'Succeeded', 30_000, 'the reader to finish');
+    expect(await k(['logs', 'reader'])).toContain('got hello');
+    // an interactive shell through a pseudo-terminal (script gives kubectl a TTY)
+    const tty = await run('script', ['-qec', `${await testClient('kubectl')} --kubeconfig ${kubeconfig} -n work exec -it ${pod} -- sh -c 'tty; echo cols=$(stty size)'`, '/dev/null'], { KUBECONFIG: kubeconfig, COLUMNS: '100', LINES: '30' });
+    expect(tty.code, tty.stderr).toBe(0);
+    expect(tty.stdout).toMatch(/\/dev\/pts\/\d+/);
+    // port-forward from 127.0.0.1 to the pod's httpd
+    const forward = await kubectlStream(kubeconfig, ['-n', 'work', 'port-forward', `pod/${pod}`, ':8080']);
+    try {
+      await until(async () => /127\.0\.0\.1:(\d+) ->/.test(forward.output()), 20_000, 'port-forward to listen');
+      const port = /127\.0\.0\.1:(\d+) ->/.exec(forward.output())![1];
+      const answers = await Promise.all([1, 2, 3].map(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())));
+      expect(answers.map((a) => a.trim())).toEqual([pod, pod, pod]);
+    } finally {
+      forward.child.kill();
+    }
+  }, 120_000);
+
   it('keeps pods that fit nowhere Pending with FailedScheduling', async () => {
     await k(['run', 'huge', '--image=kubelab/busybox:1', '--overrides={"spec":{"containers":[{"name":"huge","image":"kubelab/busybox:1","resources":{"requests":{"cpu":"64"}}}]}}']);
-    await k(['run', 'picky', '--image=kubelab/busybox:1', '--overrides={"spec":{"nodeSelector":{"disk":"ssd"}}}']);
+    await k(['run', 'picky', '--image=kubelab/busybox:1', '--overrides={"spec":{"nodeSelector":{"disk":"ssd"}}}', '--command', '--', 'sleep', '3600']);
     await until(async () => (await k(['describe', 'pod', 'huge'])).includes('FailedScheduling'), 30_000, 'FailedScheduling for huge');
     expect(await k(['describe', 'pod', 'huge'])).toMatch(/0\/3 nodes are available: .*Insufficient cpu/);
     await until(async () => (await k(['describe', 'pod', 'picky'])).includes('FailedScheduling'), 30_000, 'FailedScheduling for picky');

@@ -12,12 +12,14 @@ import { WorkQueue } from '../client/work-queue.js';
 import { createLogger } from '../log/logger.js';
 import { podCidrFor } from '../network/ipam.js';
 import { parsePeers, PEERS_PATH } from '../network/peers.js';
-import { APISERVER_PORT, PKI_DIR } from '../supervisor/contract.js';
+import { APISERVER_PORT, NODE_ENDPOINT_PORT, PKI_DIR } from '../supervisor/contract.js';
+import { COMPONENTS, mirrorPodName } from '../supervisor/static-pods.js';
 import { DockerApi } from './docker-api.js';
 import type { ConfigSource } from './env.js';
 import { ensureBusyboxImage, ensurePauseImage } from './builtin-images.js';
 import { MANAGED, POD_UID } from './labels.js';
 import { LEASE_RENEW_MS, machineFacts, nodeStatus, registerNode, renewLease, RESERVED_MEMORY, type NodeIdentityFacts } from './node-status.js';
+import { createNodeEndpoint } from './node-endpoint.js';
 import { PodSync } from './pod-sync.js';
 import { isMirrorPod, type Pod } from './pod-types.js';
 import { PodVolumes, type TokenSource } from './volumes.js';
@@ -142,6 +144,18 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
     for (const p of pods.list()) enqueue(p);
     void sweep().catch(() => undefined);
   }, say);
+
+  // The endpoint the apiserver proxies logs, exec, attach and port-forward to; on the control plane
+  // also the logs of the static pods (the processes the supervisor runs, each logging to a file).
+  const staticLog = (ns: string, pod: string, container: string) => {
+    if (!me.controlPlane || ns !== 'kube-system') return undefined;
+    const proc = Object.keys(COMPONENTS).find((p) => mirrorPodName(p, me.name) === pod);
+    return proc && COMPONENTS[proc] === container ? { file: `/var/log/kubelab/${proc}.log` } : undefined;
+  };
+  const [servingKey, servingCert] = await Promise.all([read('node-serving.key'), read('node-serving.crt')]);
+  createNodeEndpoint({ node: me.name, tls: { key: servingKey, cert: servingCert, ca }, docker, staticLog })
+    .on('error', (err) => say(`node endpoint: ${err.message}`))
+    .listen(NODE_ENDPOINT_PORT, '0.0.0.0', () => say(`node endpoint listening on :${NODE_ENDPOINT_PORT}`));
 
   const stop = () => {
     sync.stop();

@@ -15,9 +15,10 @@ describe('processes per role', () => {
     expect(list[4]!.args).toContain('--bip=10.244.0.1/24');
   });
 
-  it('runs only dockerd on a worker, its bridge on the worker\'s podCIDR', () => {
+  it('runs dockerd and the node agent on a worker, the bridge on the worker\'s podCIDR', () => {
     const list = processesFor({ name: 'dev-worker2', index: 2, role: 'worker', podCIDR: '10.244.2.0/24' });
-    expect(list.map((p) => p.name)).toEqual(['dockerd']);
+    expect(list.map((p) => p.name)).toEqual(['dockerd', 'node-agent']);
+    expect(list[1]!.args.at(-1)).toBe('node-agent');
     expect(list[0]!.args).toEqual(expect.arrayContaining(['--bip=10.244.2.1/24', '--ip-masq=false']));
   });
 

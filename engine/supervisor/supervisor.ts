@@ -8,10 +8,9 @@ import { CLUSTER_CIDR } from '../network/ipam.js';
 import { NodeNetwork } from '../network/node-network.js';
 import { PEERS_PATH } from '../network/peers.js';
 import { prepareCgroups } from './cgroups.js';
-import { clusterCa, localApiConfig, mintServingCert } from '../client/credentials.js';
+import { clusterCa, localApiConfig } from '../client/credentials.js';
 import { RestClient } from '../client/rest-client.js';
-import { APISERVER_PORT, CONTROLLER_MANAGER_PORT, DOCKER_SOCKET, SCHEDULER_PORT, ETCD_CLIENT_URL, NODE_ENDPOINT_PORT, READY_LINE, READY_PATH } from './contract.js';
-import { createNodeEndpoint } from './node-endpoint.js';
+import { APISERVER_PORT, CONTROLLER_MANAGER_PORT, DOCKER_SOCKET, SCHEDULER_PORT, ETCD_CLIENT_URL, READY_LINE, READY_PATH } from './contract.js';
 import { StaticPodReporter } from './static-pods.js';
 import { processesFor, type NodeIdentity } from './processes.js';
 import { SupervisedProcess } from './process.js';
@@ -90,13 +89,12 @@ function nodeIp(): string {
 }
 
 /**
- * Shows the control plane's processes as mirror pods in kube-system and serves their logs to the
- * apiserver, with a node certificate minted from the cluster CA the control-plane node holds.
+ * Shows the control plane's processes as mirror pods in kube-system (the node agent serves their
+ * logs), as the node itself, with a certificate minted from the cluster CA the control plane holds.
  */
 async function reportStaticPods(name: string, processes: SupervisedProcess[], say: (line: string) => void): Promise<void> {
   const ca = await clusterCa();
   const ip = nodeIp();
-  const serving = mintServingCert(ca, [name, ip, '127.0.0.1', 'localhost']);
   const rest = new RestClient(localApiConfig(ca, `system:node:${name}`, ['system:nodes'], 'kubelab-supervisor'));
   const ready = async (proc: string) => {
     if (proc === 'etcd') return answersOk((done) => request(`${ETCD_CLIENT_URL}/health`, { timeout: 1000 }, done));
@@ -109,9 +107,6 @@ async function reportStaticPods(name: string, processes: SupervisedProcess[], sa
   for (const p of processes) p.onChange = () => reporter.sync();
   reporter.sync();
   setInterval(() => reporter.sync(), 5000);
-  createNodeEndpoint({ node: name, tls: { key: serving.key, cert: serving.cert, ca: ca.cert }, processes })
-    .on('error', (err) => say(`node endpoint: ${err.message}`))
-    .listen(NODE_ENDPOINT_PORT, '0.0.0.0', () => say(`node endpoint listening on :${NODE_ENDPOINT_PORT}`));
 }
 
 /** Resolves once the nested dockerd answers /_ping. */
