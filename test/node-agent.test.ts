@@ -287,4 +287,12 @@ describe.sequential('node agent', () => {
       for (const gone of ['crash', 'noimage', 'nocm', 'never', 'unready']) expect(all.filter((n) => n.includes(`_${gone}_agent_`))).toEqual([]);
     }
   }, 240_000);
+
+  it('deleting the namespace stops its pods on the nodes before the namespace goes', async () => {
+    const r = await kubectl(kubeconfig, ['delete', 'namespace', 'agent', '--timeout=120s']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const node of [w1, w2]) {
+      await expect.poll(() => nested(engine, node, ['ps', '-a', '--filter', 'label=io.kubernetes.pod.namespace=agent', '--format', '{{.Names}}']), { timeout: 20_000 }).toBe('');
+    }
+  }, 180_000);
 });

@@ -122,7 +122,24 @@ export async function handleDeleteCollection(storage: Storage, ctx: RequestConte
 }
 
 /** Empties a terminating namespace, then removes it. Safe to run again after a restart. */
-export async function finalizeNamespace(storage: Storage, name: string, types: ResourceType[] = RESOURCES): Promise<void> {
+export async function finalizeNamespace(storage: Storage, name: string, types: ResourceType[] = RESOURCES, pollMs = 500): Promise<void> {
+  // Pods first, gracefully: their nodes stop them (and delete them) as for any pod deletion.
+  const podType = types.find((t) => t.group === '' && t.kind === 'Pod');
+  let longestGrace = 0;
+  if (podType) {
+    const ref = { resource: storageResource(podType), namespace: name };
+    for (const pod of (await storage.list(ref)).items) {
+      try {
+        const { obj, gone } = await deleteObject(storage, podType, name, pod.metadata.name, {});
+        if (!gone) longestGrace = Math.max(longestGrace, Number(obj.metadata.deletionGracePeriodSeconds ?? 0));
+      } catch (err) {
+        ignoreNotFound(err);
+      }
+    }
+    // Wait for the nodes, then force what is left (a node that is gone never confirms).
+    const deadline = Date.now() + (longestGrace + 30) * 1000;
+    while ((await storage.list(ref)).items.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, pollMs));
+  }
   for (const t of types.filter((r) => r.namespaced)) {
     const ref = { resource: storageResource(t), namespace: name };
     const { items } = await storage.list(ref);

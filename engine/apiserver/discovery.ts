@@ -1,9 +1,8 @@
 import { apiVersionOf, RESOURCES, type ResourceType } from '../api/registry.js';
 
-/** The Kubernetes minor version whose API kubelab serves. */
-export const KUBERNETES_VERSION = { major: '1', minor: '34', patch: '0' };
-/** kubelab's own version, shown in gitVersion. */
-export const KUBELAB_VERSION = '0.1.0';
+import { KUBELAB_VERSION, KUBERNETES_VERSION } from '../version.js';
+
+export { KUBELAB_VERSION, KUBERNETES_VERSION };
 
 /** The pod subresources served besides status (kubectl drain looks for pods/eviction here). */
 const POD_SUBRESOURCES = [

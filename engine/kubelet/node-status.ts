@@ -3,7 +3,7 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { statfs, readFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
-import { KUBELAB_VERSION, KUBERNETES_VERSION } from '../apiserver/discovery.js';
+import { KUBELAB_VERSION, KUBERNETES_VERSION } from '../version.js';
 import { microTime } from '../client/controller.js';
 import type { RestClient } from '../client/rest-client.js';
 import { NODE_ENDPOINT_PORT } from '../supervisor/contract.js';

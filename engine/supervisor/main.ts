@@ -1,11 +1,14 @@
-// Cluster-side entry point, bundled into dist/cluster.cjs and carried by the node image.
-import { runApiServer } from '../apiserver/main.js';
-import { runControllerManager } from '../controllers/manager.js';
-import { runNodeAgent } from '../kubelet/main.js';
-import { runScheduler } from '../scheduler/main.js';
-import { runSupervisor } from './supervisor.js';
+// Cluster-side entry point, bundled into dist/cluster.cjs and carried by the node image. Each
+// command loads only its own modules (dynamic imports stay lazy in the bundle), so a node agent
+// or a supervisor never pays for the apiserver's type registry.
 
-const commands: Record<string, () => Promise<void>> = { supervisor: runSupervisor, apiserver: runApiServer, 'controller-manager': runControllerManager, scheduler: runScheduler, 'node-agent': () => runNodeAgent() };
+const commands: Record<string, () => Promise<void>> = {
+  supervisor: async () => (await import('./supervisor.js')).runSupervisor(),
+  apiserver: async () => (await import('../apiserver/main.js')).runApiServer(),
+  'controller-manager': async () => (await import('../controllers/manager.js')).runControllerManager(),
+  scheduler: async () => (await import('../scheduler/main.js')).runScheduler(),
+  'node-agent': async () => (await import('../kubelet/main.js')).runNodeAgent(),
+};
 const command = process.argv[2] ?? '';
 const run = commands[command];
 if (run) {
