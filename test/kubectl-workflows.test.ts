@@ -64,7 +64,7 @@ describe.sequential('kubectl workflows', () => {
     expect(await ok(['create', 'service', 'clusterip', 'api', '--tcp=80:8080'])).toBe('service/api created\n');
     const deploys = await ok(['get', 'deployments']);
     expect(deploys).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m);
-    expect(deploys).toMatch(/^api\s+0\/2\s+0\s+0\s+\d+s$/m);
+    expect(deploys).toMatch(/^api\s+0\/2\s+\d+\s+0\s+\d+s$/m);
     expect(await ok(['get', 'svc', 'api'])).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/m);
   });
 
@@ -117,7 +117,7 @@ describe.sequential('kubectl workflows', () => {
     expect(await ok(['get', 'cm', '-l', 'team=core', '-o', 'name'])).toBe('configmap/settings\n');
     expect(await ok(['get', 'cm', 'settings', '-o', 'yaml'])).toMatch(/^  annotations:\n    owner: jane$/m);
     expect(JSON.parse(await ok(['get', 'cm', 'settings', '-o', 'json'])).metadata.labels).toEqual({ team: 'core' });
-    expect(await ok(['get', 'deploy', 'shop', '-o', 'wide'])).toMatch(/^shop\s+0\/6\s+0\s+0\s+\d+s\s+web,sidecar\s+nginx:1\.29,busybox:1\.36\s+app=shop$/m);
+    expect(await ok(['get', 'deploy', 'shop', '-o', 'wide'])).toMatch(/^shop\s+0\/6\s+\d+\s+0\s+\d+s\s+web,sidecar\s+nginx:1\.29,busybox:1\.36\s+app=shop$/m);
     expect(await ok(['get', 'deploy', 'shop', '-o', 'jsonpath={.spec.template.spec.containers[*].name}'])).toBe('web sidecar');
     expect(await ok(['get', 'deploy', '-o', 'custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas'])).toMatch(/^NAME\s+REPLICAS\napi\s+2\nshop\s+6\n$/);
   });
@@ -169,6 +169,7 @@ describe.sequential('kubectl workflows', () => {
 kind: ReplicaSet
 metadata:
   name: ${name}
+  labels: { app: ${deploy} }
   ownerReferences: [{ apiVersion: apps/v1, kind: Deployment, name: ${deploy}, uid: ${uid}, controller: true, blockOwnerDeletion: true }]
 spec:
   selector: { matchLabels: { app: ${deploy} } }

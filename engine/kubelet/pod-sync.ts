@@ -267,8 +267,14 @@ export class PodSync {
         const running = attempts[0];
         if (running?.record.running) await this.d.docker.killContainer(running.record.id);
         this.mem(uid).restartBackoff.delete(name);
+        // A pod that restarts runs its init containers again.
+        if (attempts[0]?.kind === 'init') {
+          for (const a of attempts) await this.d.docker.removeContainer(a.record.id);
+          this.records.forget(attempts.map((a) => a.record.id));
+        }
       }
       for (const s of sandboxes) await this.d.docker.removeContainer(s.record.id);
+      this.records.forget(sandboxes.map((s) => s.record.id));
     }
     try {
       await ensurePauseImage(this.d.docker);

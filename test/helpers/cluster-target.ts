@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { b64, etcdInNode } from './node-etcd.js';
 import { clusterName, engineFor, forceRemove, kubelab, testHome } from './kubelab.js';
+import { kubectl } from './kubectl.js';
 
 /** Where a suite's clients point, and a look into what is really stored. */
 export interface ApiTarget {
@@ -31,6 +32,18 @@ export async function startClusterTarget(prefix: string): Promise<ApiTarget> {
   }
   const engine = engineFor(home);
   const cp = `${name}-control-plane`;
+  // These suites test the API, not workloads: a taint keeps the pods they create from being
+  // scheduled, so no image pull for their made-up images ever leaves the machine.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const t = await kubectl(kubeconfig, ['taint', 'node', cp, 'kubelab.test/api-only=true:NoSchedule', '--overwrite']);
+    if (t.code === 0) break;
+    if (Date.now() > deadline) {
+      await forceRemove(name);
+      throw new Error(`the node ${cp} did not register: ${t.stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
   return {
     kubeconfig,
     dir: home,
