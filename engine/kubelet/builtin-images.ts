@@ -48,11 +48,24 @@ export function tarOf(entries: TarEntry[]): Buffer {
 }
 
 /** Imports `entries` as image `ref` unless the runtime has it. */
+/** Images known to be present (checked once per agent; a removed one is imported again after a failed create). */
+const present = new Set<string>();
+
 async function ensureImage(docker: DockerApi, ref: string, entries: () => Promise<TarEntry[]>, changes: string[] = []): Promise<void> {
-  if (await docker.hasImage(ref)) return;
+  if (present.has(ref)) return;
+  if (await docker.hasImage(ref)) {
+    present.add(ref);
+    return;
+  }
   const [repo, tag] = ref.split(':') as [string, string];
   const res = await docker.importImage(tarOf(await entries()), repo, tag, changes);
   if (!(await docker.hasImage(ref))) throw new Error(`importing ${ref} failed: ${res}`);
+  present.add(ref);
+}
+
+/** Forgets that `ref` was present (after the runtime said it is not). */
+export function forgetImage(ref: string): void {
+  present.delete(ref);
 }
 
 /** Makes sure the nested runtime has the sandbox image; imports it from the node's busybox when missing. */

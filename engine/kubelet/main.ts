@@ -22,6 +22,7 @@ import { LEASE_RENEW_MS, machineFacts, nodeStatus, registerNode, renewLease, RES
 import { createNodeEndpoint } from './node-endpoint.js';
 import { PodSync } from './pod-sync.js';
 import { isMirrorPod, type Pod } from './pod-types.js';
+import { stableJson } from './stable-json.js';
 import { PodVolumes, type TokenSource } from './volumes.js';
 
 /** How often the Node's status is written (its Lease is renewed every LEASE_RENEW_MS). */
@@ -103,7 +104,9 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   const enqueue = (p: Pod) => {
     if (!isMirrorPod(p) && p.metadata.uid) queue.add(p.metadata.uid);
   };
-  pods.addHandler({ onAdd: enqueue, onUpdate: (_, p) => enqueue(p), onDelete: enqueue });
+  // The agent's own status writes come back as updates: only what it acts on wakes the pod up.
+  const acted = (p: Pod) => stableJson([p.spec, p.metadata.deletionTimestamp ?? null, p.metadata.labels ?? null, p.metadata.annotations ?? null, p.status?.phase ?? null]);
+  pods.addHandler({ onAdd: enqueue, onUpdate: (old, p) => acted(old) !== acted(p) && enqueue(p), onDelete: enqueue });
 
   const config = apiConfigSource(client);
   const tokens: TokenSource = async (pod, audience, expirationSeconds) => {
@@ -199,7 +202,7 @@ function followDockerEvents(docker: DockerApi, onPod: (uid: string) => void, onR
   const connect = async () => {
     let res: IncomingMessage;
     try {
-      res = await docker.stream({ path: '/events', query: { filters: { type: ['container'], label: [`${MANAGED}=true`], event: ['die', 'oom', 'start', 'destroy'] } } });
+      res = await docker.stream({ path: '/events', query: { filters: { type: ['container'], label: [`${MANAGED}=true`], event: ['die', 'oom', 'destroy'] } } });
     } catch (err) {
       say(`docker events: ${(err as Error).message}; retrying`);
       setTimeout(() => void connect(), 2000);

@@ -3,11 +3,11 @@
 // probes — or tears it down gracefully, then reports the pod's status when it changed.
 import type { EventRecorder } from '../client/event-recorder.js';
 import type { RestClient } from '../client/rest-client.js';
-import { containerConfig, sandboxConfig, specHash } from './container-config.js';
+import { containerConfig, PAUSE_IMAGE, sandboxConfig, specHash } from './container-config.js';
 import { DockerApiError, type ContainerSummary, type DockerApi } from './docker-api.js';
 import { commandLine, containerEnv, ContainerConfigError, type ConfigSource, type NodeFacts } from './env.js';
 import { containerName, SANDBOX_NAME, podFilter } from './labels.js';
-import { ensurePauseImage } from './builtin-images.js';
+import { ensurePauseImage, forgetImage } from './builtin-images.js';
 import { RecordReader, type Attempt, type PodRecords } from './pod-records.js';
 import { podStatus, shouldRestart, type ContainerView, type PodView } from './pod-status.js';
 import { podKey, type Container, type Handler, type Pod } from './pod-types.js';
@@ -49,6 +49,7 @@ interface PodMemory {
   pullBackoff: Map<string, { delayMs: number; until: number }>;
   volumesAt: number;
   lastStatus?: string;
+  lastWrittenVersion?: number;
 }
 
 const eventTarget = (pod: Pod, container?: string) => ({
@@ -126,26 +127,35 @@ export class PodSync {
     if (deadline !== undefined) timers.push(startTime + deadline * 1000 - Date.now() + 100);
 
     // Sandbox: the pod's network namespace and IP.
-    const sandbox = await this.ensureSandbox(pod, records);
+    // The sandbox (the pod's network namespace and IP) and the volumes are independent: make them at once.
+    // Volumes are refreshed now and then so ConfigMap and Secret changes reach running pods.
+    const volumesDue = Date.now() - m.volumesAt > VOLUME_REFRESH_MS;
+    const [sandbox, volumeError] = await Promise.all([
+      this.ensureSandbox(pod, records),
+      volumesDue
+        ? this.d.volumes.setUp(pod).then(
+            () => {
+              m.volumesAt = Date.now();
+              return undefined;
+            },
+            (err: unknown) => {
+              if (!(err instanceof VolumeError)) throw err;
+              return err;
+            },
+          )
+        : undefined,
+    ]);
     if (!sandbox) {
       await this.report(pod, records, view);
       return 2000;
     }
     view.sandboxReady = true;
     view.podIP = sandbox.ip;
-
-    // Volumes, refreshed now and then so ConfigMap and Secret changes reach running pods.
-    if (Date.now() - m.volumesAt > VOLUME_REFRESH_MS) {
-      try {
-        await this.d.volumes.setUp(pod);
-        m.volumesAt = Date.now();
-      } catch (err) {
-        if (!(err instanceof VolumeError)) throw err;
-        this.d.events.emit(eventTarget(pod), 'Warning', 'FailedMount', err.message);
-        if (m.volumesAt === 0) {
-          await this.report(pod, records, view);
-          return 5000;
-        }
+    if (volumeError) {
+      this.d.events.emit(eventTarget(pod), 'Warning', 'FailedMount', volumeError.message);
+      if (m.volumesAt === 0) {
+        await this.report(pod, records, view);
+        return 5000;
       }
     }
     if (sandbox.recreated) records = await this.records.read(await this.d.docker.listContainers(podFilter(uid)));
@@ -284,6 +294,7 @@ export class PodSync {
       const info = await this.d.docker.inspectContainer(id);
       return { id, ip: pod.spec.hostNetwork ? this.d.node.ip : RecordReader.sandboxIp(info), recreated: Boolean(current) };
     } catch (err) {
+      if (err instanceof DockerApiError && err.statusCode === 404) forgetImage(PAUSE_IMAGE);
       this.d.events.emit(eventTarget(pod), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
       return undefined;
     }
@@ -379,6 +390,7 @@ export class PodSync {
 
   /** Keeps the newest two attempts of a container (current and previous, for `logs --previous`). */
   private async pruneAttempts(uid: string, name: string, newest: number): Promise<void> {
+    if (newest < 2) return;
     const summaries = await this.d.docker.listContainers(podFilter(uid));
     const old = summaries.filter((s) => s.Labels['io.kubernetes.container.name'] === name && Number(s.Labels['io.kubelab.restart-count'] ?? 0) < newest - 1);
     for (const s of old) await this.d.docker.removeContainer(s.Id);
@@ -495,13 +507,14 @@ export class PodSync {
     const status = podStatus(pod, view, now);
     const m = this.mem(pod.metadata.uid!);
     const text = stableJson(status);
-    if (text === m.lastStatus || text === stableJson(pod.status ?? {})) {
-      m.lastStatus = text;
-      return;
-    }
+    // Compare with the apiserver's copy (someone else may have changed it, e.g. the node
+    // lifecycle controller), unless the informer has not yet seen our own last write.
+    const informerBehind = m.lastWrittenVersion !== undefined && Number(pod.metadata.resourceVersion ?? 0) < m.lastWrittenVersion;
+    if (text === (informerBehind ? m.lastStatus : stableJson(pod.status ?? {}))) return;
     try {
-      await this.d.client.patch(`/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace ?? 'default')}/pods/${encodeURIComponent(pod.metadata.name)}/status`, { metadata: { uid: pod.metadata.uid }, status }, 'merge');
+      const written = await this.d.client.patch<{ metadata?: { resourceVersion?: string } }>(`/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace ?? 'default')}/pods/${encodeURIComponent(pod.metadata.name)}/status`, { metadata: { uid: pod.metadata.uid }, status }, 'merge');
       m.lastStatus = text;
+      m.lastWrittenVersion = Number(written.metadata?.resourceVersion ?? 0);
     } catch (err) {
       const code = (err as { code?: number }).code;
       if (code === 404) return;
