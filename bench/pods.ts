@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { RestClient } from '../engine/client/rest-client.js';
+import { ApiRequestError, RestClient } from '../engine/client/rest-client.js';
 import { createEngine } from '../engine/index.js';
 
 const PODS = Number(process.env.BENCH_PODS ?? 100);
@@ -51,7 +51,7 @@ async function memory(node: string): Promise<{ groups: Record<string, { rss: num
   const out = await inNode(
     node,
     'for p in /proc/[0-9]*; do c=$(tr "\\0" " " < $p/cmdline 2>/dev/null | cut -c1-80); [ -n "$c" ] || continue; ' +
-      'r=$(awk \'/^Rss:/{r=$2} /^Pss:/{p=$2} END{print r, p}\' $p/smaps_rollup 2>/dev/null); echo "$r|$c"; done',
+      'r=$(awk \'/^VmRSS:/{print $2}\' $p/status 2>/dev/null); s=$(awk \'/^Pss:/{print $2}\' $p/smaps_rollup 2>/dev/null); echo "$r $s|$c"; done',
   );
   const groups: Record<string, { rss: number; pss: number }> = {};
   for (const line of out.split('\n')) {
@@ -76,9 +76,72 @@ async function memory(node: string): Promise<{ groups: Record<string, { rss: num
   return { groups, container: stats };
 }
 
+type WatchedPod = {
+  metadata: { name: string };
+  spec?: { nodeName?: string };
+  status?: { phase?: string; podIP?: string; containerStatuses?: Array<{ state?: { running?: unknown } }> };
+};
+type Stage = 'bound' | 'agent' | 'podIP' | 'running';
+/** The milestones a pod object shows: bound to a node, a status from its node agent, a pod IP, Running with its container running. */
+function reached(p: WatchedPod): Stage[] {
+  const out: Stage[] = [];
+  if (p.spec?.nodeName) out.push('bound');
+  if (p.status?.containerStatuses?.length || p.status?.podIP) out.push('agent');
+  if (p.status?.podIP) out.push('podIP');
+  if (p.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.state?.running) out.push('running');
+  return out;
+}
+
+/**
+ * Creates one bench pod. A request that never got an answer (a pooled keep-alive socket the server
+ * closed as it was reused) is sent again once; 409 then means the first one did land.
+ */
+async function createPod(client: RestClient, name: string): Promise<void> {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'bench' },
+    spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] },
+  };
+  try {
+    await client.create('/api/v1/namespaces/bench/pods', pod);
+  } catch (err) {
+    if (!(err instanceof ApiRequestError) || err.code !== 0) throw err;
+    retriedCreates++;
+    await client.create('/api/v1/namespaces/bench/pods', pod).catch((again: unknown) => {
+      if (!(again instanceof ApiRequestError) || again.code !== 409) throw again;
+    });
+  }
+}
+let retriedCreates = 0;
+
 const KUBELAB_GROUPS = ['supervisor', 'node-agent', 'dockerd', 'containerd', 'containerd-shims', 'docker-init'];
 const CONTROL_GROUPS = ['etcd', 'apiserver', 'controller-manager', 'scheduler'];
 const sum = (m: Record<string, { rss: number; pss: number }>, names: string[], k: 'rss' | 'pss') => names.reduce((a, n) => a + (m[n]?.[k] ?? 0), 0);
+
+/** Deletes the bench's cluster and scratch home once (unless BENCH_KEEP), whether the run ended, failed or was interrupted. */
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    if (process.env.BENCH_KEEP) {
+      console.log(`kept cluster ${cluster} (KUBELAB_HOME=${home}); delete it with: KUBELAB_HOME=${home} node bin/kubelab.js delete ${cluster}`);
+      return;
+    }
+    await kubelab(['delete', cluster]).catch(() => engine.provider.deleteCluster(cluster)).catch((err: Error) => console.error(`could not delete ${cluster}: ${err.message}`));
+    rmSync(home, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+process.on('unhandledRejection', (err) => {
+  console.error(`bench:pods failed: ${(err as Error).message}`);
+  void cleanup().then(() => process.exit(1));
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`bench:pods interrupted (${signal}); deleting cluster ${cluster} …`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
 
 let failed = false;
 try {
@@ -109,8 +172,8 @@ try {
   // The floor: `docker run -d` of the same container on a worker's nested runtime, timed inside the node.
   const floorOut = await inNode(
     worker,
-    `for i in $(seq 1 ${FLOOR_RUNS}); do s=$(date +%s%N); docker run -d --name bench-floor-$i --label io.kubelab.bench=floor ${IMAGE} sleep 3600 >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )); done; ` +
-      `docker rm -f $(docker ps -aq --filter label=io.kubelab.bench=floor) >/dev/null`,
+    `for i in $(seq 1 ${FLOOR_RUNS}); do s=$(date +%s%N); docker run -d --name bench-floor-$i --label io.kubelab.test=bench-pods-floor ${IMAGE} sleep 3600 >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )); done; ` +
+      `docker rm -f $(docker ps -aq --filter label=io.kubelab.test=bench-pods-floor) >/dev/null`,
   );
   const floor = floorOut.split('\n').filter(Boolean).map((us) => Number(us) / 1000);
   // The floor under the same load: as many plain `docker run -d`s at the same rate, spread over the three workers.
@@ -121,8 +184,8 @@ try {
     workers.map((n) =>
       inNode(
         n,
-        `for i in $(seq 1 ${perNode}); do ( s=$(date +%s%N); docker run -d --label io.kubelab.bench=floor ${IMAGE} sleep 3600 >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )) ) & sleep ${interval}; done; wait; ` +
-          `docker rm -f $(docker ps -aq --filter label=io.kubelab.bench=floor) >/dev/null`,
+        `for i in $(seq 1 ${perNode}); do ( s=$(date +%s%N); docker run -d --label io.kubelab.test=bench-pods-floor ${IMAGE} sleep 3600 >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )) ) & sleep ${interval}; done; wait; ` +
+          `docker rm -f $(docker ps -aq --filter label=io.kubelab.test=bench-pods-floor) >/dev/null`,
       ),
     ),
   );
@@ -130,17 +193,23 @@ try {
   await sleep(5000);
 
   // 100 pods at 5/s, each timed from its create request to the watch event showing it Running.
+  // Besides Running, the same watch notes when each pod is first seen bound (the scheduler's part), first
+  // seen with a status from its node agent, and first seen with its pod IP (the sandbox is up).
   const sent = new Map<string, number>();
   const latency = new Map<string, number>();
-  const running = (p: { status?: { phase?: string; containerStatuses?: Array<{ state?: { running?: unknown } }> } }) => p.status?.phase === 'Running' && Boolean(p.status.containerStatuses?.[0]?.state?.running);
+  const stages = new Map<string, Partial<Record<Stage, number>>>();
   const allRunning = new Promise<void>((resolve, reject) => {
-    const watch = client.watch<{ metadata: { name: string }; status?: { phase?: string; containerStatuses?: Array<{ state?: { running?: unknown } }> } }>(
+    const watch = client.watch<WatchedPod>(
       '/api/v1/namespaces/bench/pods',
       { timeoutSeconds: 600 },
       (e) => {
         const name = e.object.metadata.name;
-        if (latency.has(name) || !sent.has(name) || !running(e.object)) return;
-        latency.set(name, performance.now() - sent.get(name)!);
+        if (latency.has(name) || !sent.has(name)) return;
+        const seen = stages.get(name) ?? {};
+        stages.set(name, seen);
+        for (const stage of reached(e.object)) seen[stage] ??= performance.now() - sent.get(name)!;
+        if (seen.running === undefined) return;
+        latency.set(name, seen.running);
         if (latency.size === PODS) {
           watch.stop();
           resolve();
@@ -149,6 +218,7 @@ try {
       (err) => err && reject(err),
     );
   });
+  allRunning.catch(() => {}); // awaited below; this keeps an early watch failure from crashing the run before then
   await sleep(500);
   const began = performance.now();
   const creates: Promise<unknown>[] = [];
@@ -158,12 +228,9 @@ try {
     if (wait > 0) await sleep(wait);
     const name = `p-${String(i).padStart(3, '0')}`;
     sent.set(name, performance.now());
-    creates.push(client.create('/api/v1/namespaces/bench/pods', {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace: 'bench' },
-      spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] },
-    }));
+    const create = createPod(client, name);
+    create.catch(() => {}); // awaited below
+    creates.push(create);
   }
   await Promise.all(creates);
   await Promise.race([allRunning, sleep(300_000).then(() => Promise.reject(new Error(`only ${latency.size} of ${PODS} pods Running after 5 minutes`)))]);
@@ -171,7 +238,7 @@ try {
   await sleep(10_000);
   const busyWorker = await memory(worker);
   const busyCp = await memory(cp);
-  const podsPerWorker = await client.list<{ spec: { nodeName?: string } }>('/api/v1/namespaces/bench/pods');
+  const podsPerWorker = await client.list<{ metadata: { name: string; creationTimestamp: string }; spec: { nodeName?: string } }>('/api/v1/namespaces/bench/pods');
   const onWorker = podsPerWorker.items.filter((p) => p.spec.nodeName === worker).length;
 
   const f = (n: number) => n.toFixed(0);
@@ -183,6 +250,32 @@ try {
   console.log(`| floor at the same rate (${loadedFloor.length} docker runs at ${RATE}/s over 3 workers) | ${f(pct(loadedFloor, 50))} | ${f(pct(loadedFloor, 90))} | ${f(pct(loadedFloor, 99))} | ${f(Math.max(...loadedFloor))} |`);
   console.log(`\nratio to the same-rate floor: p50 ${(pct(lat, 50) / pct(loadedFloor, 50)).toFixed(2)}x, p99 ${(pct(lat, 99) / pct(loadedFloor, 99)).toFixed(2)}x`);
   console.log(`ratio p50 ${(pct(lat, 50) / pct(floor, 50)).toFixed(2)}x, p99 ${(pct(lat, 99) / pct(floor, 99)).toFixed(2)}x (targets: p99 <= 1500 ms and <= 1.5x the floor)`);
+  if (retriedCreates) console.log(`${retriedCreates} create request(s) got no answer (a reused keep-alive socket closed by the server) and were sent again`);
+  // Where a pod's time goes: each stage is the gap between the milestones the watch saw (0 when two arrive in one event).
+  const order: Stage[] = ['bound', 'agent', 'podIP', 'running'];
+  const stageLabels = ['create → bound (apiserver + scheduler)', 'bound → first node-agent status', 'status → pod IP (sandbox up)', 'pod IP → Running (container up)'];
+  const breakdown = order.map((stage, i) => {
+    const gaps = [...stages.values()].filter((s) => s.running !== undefined).map((s) => (s[stage] ?? s.running!) - (i === 0 ? 0 : s[order[i - 1]!] ?? 0));
+    return { stage, p50: pct(gaps, 50), p99: pct(gaps, 99) };
+  });
+  console.log('\nwhere the time goes (ms, from the same watch)\n');
+  console.log('| stage | p50 | p99 |');
+  console.log('|-------|-----|-----|');
+  breakdown.forEach((b, i) => console.log(`| ${stageLabels[i]} | ${f(b.p50)} | ${f(b.p99)} |`));
+  // The node side in steps, from the Events the scheduler and the node agent recorded (1 s resolution):
+  // seconds from each pod's creationTimestamp to its Scheduled, Pulled (sandbox and volumes made, image
+  // checked), Created and Started events.
+  const events = await client.list<{ involvedObject: { name: string }; reason: string; firstTimestamp?: string }>('/api/v1/namespaces/bench/events');
+  const created = new Map(podsPerWorker.items.map((p) => [p.metadata.name, Date.parse(p.metadata.creationTimestamp)]));
+  const eventReasons = ['Scheduled', 'Pulled', 'Created', 'Started'];
+  const eventSteps = eventReasons.map((reason) => {
+    const at = events.items.filter((e) => e.reason === reason && e.firstTimestamp && created.has(e.involvedObject.name)).map((e) => (Date.parse(e.firstTimestamp!) - created.get(e.involvedObject.name)!) / 1000);
+    return { reason, pods: at.length, p50: at.length ? pct(at, 50) : NaN, p99: at.length ? pct(at, 99) : NaN };
+  });
+  console.log('\nthe same from Events (s after creationTimestamp, 1 s resolution)\n');
+  console.log('| event | pods | p50 | p99 |');
+  console.log('|-------|------|-----|-----|');
+  for (const e of eventSteps) console.log(`| ${e.reason} | ${e.pods} | ${e.p50} | ${e.p99} |`);
   const mb = (n: number) => n.toFixed(0);
   console.log(`\nmemory (MB): RSS sums count shared pages once per process; PSS splits them, so its sum is what the node really uses\n`);
   console.log('|                                   | RSS sum | PSS sum | container (docker stats) |');
@@ -198,10 +291,13 @@ try {
   console.log(
     JSON.stringify({
       pods: PODS,
+      retriedCreates,
       rate: RATE,
       latencyMs: { p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99), max: Math.max(...lat) },
       floorMs: { p50: pct(floor, 50), p90: pct(floor, 90), p99: pct(floor, 99), max: Math.max(...floor) },
       loadedFloorMs: { p50: pct(loadedFloor, 50), p90: pct(loadedFloor, 90), p99: pct(loadedFloor, 99), max: Math.max(...loadedFloor) },
+      stagesMs: Object.fromEntries(breakdown.map((b) => [b.stage, { p50: b.p50, p99: b.p99 }])),
+      eventsS: Object.fromEntries(eventSteps.map((e) => [e.reason, { p50: e.p50, p99: e.p99 }])),
       workerIdle: { rss: sum(idleWorker.groups, KUBELAB_GROUPS, 'rss'), pss: sum(idleWorker.groups, KUBELAB_GROUPS, 'pss'), container: idleWorker.container },
       workerBusy: { pods: onWorker, rss: sum(busyWorker.groups, KUBELAB_GROUPS, 'rss'), pss: sum(busyWorker.groups, KUBELAB_GROUPS, 'pss'), container: busyWorker.container },
       controlPlaneIdle: { rss: sum(idleCp.groups, CONTROL_GROUPS, 'rss'), pss: sum(idleCp.groups, CONTROL_GROUPS, 'pss') },
@@ -212,11 +308,6 @@ try {
   failed = true;
   console.error(`bench:pods failed: ${(err as Error).message}`);
 } finally {
-  if (process.env.BENCH_KEEP) {
-    console.log(`kept cluster ${cluster} (KUBELAB_HOME=${home}); delete it with: KUBELAB_HOME=${home} node bin/kubelab.js delete ${cluster}`);
-  } else {
-    await kubelab(['delete', cluster]).catch(() => engine.provider.deleteCluster(cluster));
-    rmSync(home, { recursive: true, force: true });
-  }
+  await cleanup();
 }
 process.exit(failed ? 1 : 0);

@@ -2,6 +2,7 @@
 // real apiserver and etcd and driven with real kubectl. The test plays the node agent itself by
 // writing pod status (Running, Ready) through pods/status and by renewing a hand-made Node's
 // Lease: the real node agent is tested end-to-end elsewhere.
+import { eventually } from './helpers/eventually.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiObject } from '../engine/api/resource-type.js';
 import { SharedInformers } from '../engine/client/informer.js';
@@ -30,20 +31,7 @@ const getJson = async <T = ApiObject>(path: string): Promise<T> => {
   expect(r.code, r.body).toBe(200);
   return JSON.parse(r.body) as T;
 };
-const until = async <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> => {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> => eventually(what, fn, ms);
 
 type Pod = ApiObject & { spec: { nodeName?: string }; status?: { phase?: string; conditions?: { type: string; status: string }[] } };
 const podsIn = async (ns: string, selector = '') =>

@@ -2,6 +2,7 @@
 // containers on the nested runtimes (sandbox IP from the node's podCIDR, env, volumes, limits),
 // restarts and probes, bad specs as kubectl users know them, graceful deletion, and recovery
 // after the agent, the nested dockerd or the whole cluster restarts — without duplicates or orphans.
+import { eventually } from './helpers/eventually.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine/index.js';
@@ -37,13 +38,7 @@ async function podContainers(node: string): Promise<string[]> {
 }
 
 /** Waits until `check` says yes (for hooks, where expect.poll is not available). */
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const until = async (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> => void (await eventually(what, check, timeoutMs, 500));
 
 const pod = (podName: string, spec: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: 'agent', ...extra }, spec });

@@ -2,6 +2,7 @@
 // agent runs the pods): placement, FailedScheduling as kubectl describe shows it, retries when
 // nodes appear, bursts without double-booking, binding, eviction with budgets, kubectl drain, and
 // pod admission (service account, token volume, default tolerations).
+import { eventually } from './helpers/eventually.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestClient } from '../engine/client/rest-client.js';
 import { startScheduling, type Scheduling } from '../engine/scheduler/scheduler-loop.js';
@@ -32,20 +33,7 @@ function pod(name: string, spec: Record<string, unknown> = {}, labels: Record<st
 const podsPath = (ns = NS) => `/api/v1/namespaces/${ns}/pods`;
 const getPod = (name: string, ns = NS) => client.get<Obj>(`${podsPath(ns)}/${name}`);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> => eventually(what, fn, ms, 50);
 
 const boundTo = (name: string, ns = NS) => until(`pod ${ns}/${name} bound`, async () => (await getPod(name, ns)).spec?.nodeName as string | undefined);
 

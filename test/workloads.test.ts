@@ -1,6 +1,7 @@
 // Deployments on a real 3-node kubelab cluster with real kubectl: spreading, rollouts that keep
 // serving, history and undo, scaling, pause/resume, describe, scheduling failures, and a worker
 // node that dies and comes back.
+import { eventually } from './helpers/eventually.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,13 +24,7 @@ async function k(args: string[], input?: string): Promise<string> {
   return r.stdout;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const until = async (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> => void (await eventually(what, check, timeoutMs, 500));
 
 interface PodInfo {
   name: string;
@@ -214,7 +209,7 @@ describe.sequential('deployments on a 3-node cluster', () => {
     follow.child.kill();
     expect(await k(['logs', pod, '--tail=1'])).toContain('marker-line');
     // attach to a container that reads its stdin
-    await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reader', namespace: 'work' }, spec: { restartPolicy: 'Never', containers: [{ name: 'reader', image: 'kubelab/busybox:1', stdin: true, command: ['sh', '-c', 'read line; echo "got $line"'] }] } }));
+    await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reader', namespace: 'work' }, spec: { restartPolicy: 'Never', containers: [{ name: 'reader', image: 'kubelab/busybox:1', stdin: true, command: ['sh', '-c', 'read line; sleep 1; echo "got $line"'] }] } }));
     await k(['wait', '--for=condition=Ready', 'pod/reader', '--timeout=60s']);
     const attached = await kubectl(kubeconfig, ['-n', 'work', 'attach', '-i', 'reader'], 'hello\n');
     expect(attached.stdout).toContain('got hello');

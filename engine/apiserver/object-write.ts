@@ -14,18 +14,9 @@ import { badRequest, conflict, invalid, toApiError } from './status.js';
 /** Metadata only the server writes. */
 const SERVER_META = ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generation'] as const;
 
-/** JSON with object keys sorted, to compare objects regardless of key order. */
-export function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
+import { stableJson } from '../api/stable-json.js';
+
+export { stableJson };
 
 /** Everything but metadata and status: what a generation counts changes of. */
 function desired(obj: ApiObject): string {

@@ -26,7 +26,7 @@ import {
   type Deployment,
   type DeploymentStatus,
 } from './deployment-util.js';
-import type { EventRecorder } from './events.js';
+import type { EventRecorder } from '../client/event-recorder.js';
 import { BY_NAMESPACE, controllerRef, createdAt, ensureIndex, namespaceIndex, ownerRefTo, selectorMatcher, type Pod, type ReplicaSet } from './workload-util.js';
 
 const DEPLOY_KIND = ['apps/v1', 'Deployment'] as const;

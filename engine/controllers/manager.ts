@@ -12,7 +12,7 @@ import { WorkQueue } from '../client/work-queue.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { CONTROLLER_MANAGER_PORT } from '../supervisor/contract.js';
 import { deploymentController } from './deployment.js';
-import { eventRecorder } from './events.js';
+import { EventRecorder } from '../client/event-recorder.js';
 import { reconcileNamespaceDefaults, ROOT_CA_CONFIGMAP } from './namespace-defaults.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
 import { replicaSetController } from './replicaset.js';
@@ -75,10 +75,10 @@ export async function startWorkloadControllers(client: RestClient, informers: Sh
   const nodes = informers.for(core('nodes')) as never;
   const leases = informers.for({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespace: 'kube-node-lease' }) as never;
   const controllers = [
-    { name: 'replicaset', workers: 5, ...replicaSetController({ client, pods, replicaSets, events: eventRecorder(client, 'replicaset-controller', log), log }) },
-    { name: 'deployment', workers: 5, ...deploymentController({ client, deployments, replicaSets, pods, events: eventRecorder(client, 'deployment-controller', log), log }) },
+    { name: 'replicaset', workers: 5, ...replicaSetController({ client, pods, replicaSets, events: new EventRecorder(client, { component: 'replicaset-controller' }, { log: (line) => log?.v(1).info(line) }), log }) },
+    { name: 'deployment', workers: 5, ...deploymentController({ client, deployments, replicaSets, pods, events: new EventRecorder(client, { component: 'deployment-controller' }, { log: (line) => log?.v(1).info(line) }), log }) },
     { name: 'node-lifecycle', workers: 2, ...nodeLifecycleController({ client, nodes, leases, pods, graceMs: opts.nodeGraceMs, periodMs: opts.nodePeriodMs, log }) },
-    { name: 'taint-eviction', workers: 2, ...taintEvictionController({ client, nodes, pods, events: eventRecorder(client, 'taint-eviction-controller', log), log }) },
+    { name: 'taint-eviction', workers: 2, ...taintEvictionController({ client, nodes, pods, events: new EventRecorder(client, { component: 'taint-eviction-controller' }, { log: (line) => log?.v(1).info(line) }), log }) },
   ];
   await informers.waitForSync();
   const running = controllers.map((c) => runController({ ...c, log }));

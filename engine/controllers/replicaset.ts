@@ -8,7 +8,7 @@ import type { Informer } from '../client/informer.js';
 import { ApiRequestError, type RestClient } from '../client/rest-client.js';
 import { WorkQueue } from '../client/work-queue.js';
 import { nullLogger, type Logger } from '../log/logger.js';
-import type { EventRecorder } from './events.js';
+import type { EventRecorder } from '../client/event-recorder.js';
 import { Expectations } from './expectations.js';
 import { claimPods, planScale, replicaSetStatus, sameStatus, slowStartBatches, type ManageFailure } from './replicaset-plan.js';
 import {

@@ -7,7 +7,7 @@ import type { Informer } from '../client/informer.js';
 import { ApiRequestError, type RestClient } from '../client/rest-client.js';
 import { WorkQueue } from '../client/work-queue.js';
 import { nullLogger, type Logger } from '../log/logger.js';
-import type { EventRecorder } from './events.js';
+import type { EventRecorder } from '../client/event-recorder.js';
 import { BY_NODE, nodeIndex } from './node-lifecycle.js';
 import { evictionTime, type NodeObj, type Taint } from './node-lifecycle-plan.js';
 import { ensureIndex, type Pod } from './workload-util.js';

@@ -2,16 +2,10 @@
 // availability, controller references, label selectors as predicates.
 import type { ApiObject, ObjectMeta } from '../api/resource-type.js';
 import { matchesLabels, parseLabelSelector, selectorString } from '../api/selectors.js';
+import type { OwnerReference } from './garbage-collector.js';
 
 /** An owner reference as stored in metadata.ownerReferences. */
-export interface OwnerRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+export type OwnerRef = OwnerReference;
 
 /** A metav1.LabelSelector. */
 export interface LabelSelector {

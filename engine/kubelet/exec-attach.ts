@@ -67,10 +67,14 @@ export async function serveRemoteCommand(docker: DockerApi, req: IncomingMessage
     const w = Math.round(size.width);
     void (execId ? docker.resizeExec(execId, h, w) : docker.resizeContainer(id, h, w)).catch(() => {});
   };
+  // Docker ends an attach stream as soon as its stdin half-closes, output and all: attach keeps
+  // stdin on a connection of its own, so that closing it never cuts off the container's answer.
+  let stdinSocket: Duplex | undefined;
+  const stdinTarget = () => stdinSocket ?? backend!;
   const deliver = (ch: number, data: Buffer) => {
-    if (ch === CHANNEL.stdin && cmd.stdin) backend!.write(data);
+    if (ch === CHANNEL.stdin && cmd.stdin) stdinTarget().write(data);
     else if (ch === CHANNEL.resize) resize(data);
-    else if (ch === CHANNEL.close && data[0] === CHANNEL.stdin) backend!.end();
+    else if (ch === CHANNEL.close && data[0] === CHANNEL.stdin) stdinTarget().end();
   };
   ws.onMessage = (msg) => {
     if (!msg.length) return;
@@ -82,6 +86,7 @@ export async function serveRemoteCommand(docker: DockerApi, req: IncomingMessage
   ws.onClose = () => {
     gone = true;
     backend?.destroy();
+    stdinSocket?.destroy();
   };
   const finish = (status: Record<string, unknown>) => {
     ws.send(channelMessage(CHANNEL.error, JSON.stringify(status)));
@@ -91,21 +96,34 @@ export async function serveRemoteCommand(docker: DockerApi, req: IncomingMessage
     const hijacked =
       kind === 'exec'
         ? await docker.hijack({ path: `/exec/${execId}/start`, body: { Detach: false, Tty: cmd.tty } })
-        : await docker.hijack({ path: `/containers/${id}/attach`, query: { stream: true, stdin: cmd.stdin, stdout: cmd.stdout, stderr: cmd.stderr } });
+        : await docker.hijack({ path: `/containers/${id}/attach`, query: { stream: true, stdin: false, stdout: cmd.stdout, stderr: cmd.stderr } });
+    if (kind === 'attach' && cmd.stdin) {
+      stdinSocket = (await docker.hijack({ path: `/containers/${id}/attach`, query: { stream: true, stdin: true, stdout: false, stderr: false } })).socket;
+      stdinSocket.on('error', () => undefined);
+      stdinSocket.resume();
+    }
     backend = hijacked.socket;
+    if (hijacked.head.length) early.unshift({ ch: -1, data: hijacked.head });
   } catch (err) {
     return finish(exitStatus({ exitCode: null, error: `cannot ${kind} in container ${t.container}: ${(err as Error).message}` }, cmd.command));
   }
-  if (gone) return void backend.destroy();
+  if (gone) {
+    stdinSocket?.destroy();
+    return void backend.destroy();
+  }
   const tty = kind === 'exec' ? cmd.tty : (await docker.inspectContainer(id).catch(() => undefined))?.Config.Tty === true;
   const out = tty ? (chunk: Buffer) => ws.send(channelMessage(CHANNEL.stdout, chunk)) : demultiplexer((stream, payload) => ws.send(channelMessage(stream === 2 ? CHANNEL.stderr : CHANNEL.stdout, payload)));
   backend.on('data', out);
-  for (const m of early.splice(0)) deliver(m.ch, m.data);
+  for (const m of early.splice(0)) {
+    if (m.ch === -1) out(m.data);
+    else deliver(m.ch, m.data);
+  }
   await new Promise<void>((resolve) => {
     backend!.on('close', resolve);
     backend!.on('end', resolve);
     backend!.on('error', resolve);
   });
+  stdinSocket?.destroy();
   if (gone) return;
   if (kind === 'attach') return finish(exitStatus({ exitCode: 0 }, cmd.command));
   finish(exitStatus({ exitCode: await exitCodeOf(docker, execId!) }, cmd.command));

@@ -22,7 +22,7 @@ import { LEASE_RENEW_MS, machineFacts, nodeStatus, registerNode, renewLease, RES
 import { createNodeEndpoint } from './node-endpoint.js';
 import { PodSync } from './pod-sync.js';
 import { isMirrorPod, type Pod } from './pod-types.js';
-import { stableJson } from './stable-json.js';
+import { stableJson } from '../api/stable-json.js';
 import { PodVolumes, type TokenSource } from './volumes.js';
 
 /** How often the Node's status is written (its Lease is renewed every LEASE_RENEW_MS). */
@@ -120,7 +120,7 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
     return { token: res.status.token, expiresAt: Date.parse(res.status.expirationTimestamp) };
   };
   const nodeFacts = { allocatableMilliCpu: facts.cpus * 1000, allocatableMemory: Math.max(0, facts.memoryBytes - RESERVED_MEMORY) };
-  const events = new EventRecorder(client, { component: 'kubelet', host: me.name }, say);
+  const events = new EventRecorder(client, { component: 'kubelet', host: me.name }, { log: say });
   const sync = new PodSync({
     docker,
     client,

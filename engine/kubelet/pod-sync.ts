@@ -12,7 +12,7 @@ import { RecordReader, type Attempt, type PodRecords } from './pod-records.js';
 import { podStatus, shouldRestart, type ContainerView, type PodView } from './pod-status.js';
 import { podKey, type Container, type Handler, type Pod } from './pod-types.js';
 import { ContainerProbes, resolvePort, type ProbeKind } from './probes.js';
-import { stableJson } from './stable-json.js';
+import { stableJson } from '../api/stable-json.js';
 import { PodVolumes, VolumeError } from './volumes.js';
 
 /** Back-off of restarts (CrashLoopBackOff) and pulls (ImagePullBackOff): 10 s doubling to 5 min. */

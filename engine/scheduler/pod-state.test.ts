@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { EventRecorder } from './event-recorder.js';
 import { isPending, nodeChangeMatters, podChangeMatters, releasesResources, scheduledCondition } from './pod-state.js';
 import type { Pod } from './types.js';
 
@@ -46,30 +45,5 @@ describe('the PodScheduled condition', () => {
     expect(scheduledCondition({ status: { conditions: [c] } }, '0/3 nodes are available.', at)).toBeUndefined();
     const later = scheduledCondition({ status: { conditions: [c] } }, 'other', new Date('2031-01-01T00:00:00Z'))!;
     expect(later.lastTransitionTime).toBe('2030-01-01T00:00:00Z');
-  });
-});
-
-describe('event recorder', () => {
-  it('writes a repeat at most once per interval, bumping the count of the event written', async () => {
-    let now = 1_000_000;
-    const calls: Array<[string, string, Record<string, unknown>]> = [];
-    const client = {
-      create: async (path: string, body: unknown) => (calls.push(['create', path, body as Record<string, unknown>]), {}),
-      patch: async (path: string, body: unknown) => (calls.push(['patch', path, body as Record<string, unknown>]), {}),
-    };
-    const rec = new EventRecorder(client as never, 60_000, 'test', () => now);
-    const pod: Pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u1' } };
-    await rec.record(pod, 'Warning', 'FailedScheduling', 'Scheduling', 'no room');
-    now += 59_999;
-    await rec.record(pod, 'Warning', 'FailedScheduling', 'Scheduling', 'no room');
-    expect(calls).toHaveLength(1);
-    expect(calls[0]![2]).toMatchObject({ reason: 'FailedScheduling', type: 'Warning', count: 1, source: { component: 'default-scheduler' }, involvedObject: { kind: 'Pod', name: 'p', uid: 'u1' } });
-    now += 1;
-    await rec.record(pod, 'Warning', 'FailedScheduling', 'Scheduling', 'no room');
-    expect(calls[1]![0]).toBe('patch');
-    expect(calls[1]![1]).toBe(`/api/v1/namespaces/ns/events/${(calls[0]![2].metadata as { name: string }).name}`);
-    expect(calls[1]![2]).toMatchObject({ count: 2 });
-    await rec.record(pod, 'Warning', 'FailedScheduling', 'Scheduling', 'another reason');
-    expect(calls[2]![0]).toBe('create');
   });
 });

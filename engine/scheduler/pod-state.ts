@@ -1,9 +1,11 @@
 // Pure rules about pod and node changes the scheduler reacts to: which pods are its to place,
 // which updates are worth another attempt, and the PodScheduled condition it writes.
-import { SCHEDULER_NAME } from './event-recorder.js';
 import { isTerminal } from './node-info.js';
-import { stableJson } from '../apiserver/object-write.js';
+import { stableJson } from '../api/stable-json.js';
 import type { Node, Pod } from './types.js';
+
+/** The component name the scheduler reports as, and the schedulerName of pods it schedules. */
+export const SCHEDULER_NAME = 'default-scheduler';
 
 /** True for a pod this scheduler must place: unbound, ours, not being deleted, not finished. */
 export function isPending(pod: Pod): boolean {

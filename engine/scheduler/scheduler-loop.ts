@@ -8,7 +8,9 @@ import { SharedInformers, type Informer } from '../client/informer.js';
 import { ApiRequestError, type RestClient } from '../client/rest-client.js';
 import { nullLogger, type Logger } from '../log/logger.js';
 import { AssumedPods } from './assumed-pods.js';
-import { EventRecorder, SCHEDULER_NAME } from './event-recorder.js';
+import { hostname } from 'node:os';
+import { EventRecorder, type EventTarget } from '../client/event-recorder.js';
+import { SCHEDULER_NAME } from './pod-state.js';
 import { nodeInfo, type NodeInfo } from './node-info.js';
 import { isPending, nodeChangeMatters, podChangeMatters, scheduledCondition, releasesResources } from './pod-state.js';
 import { schedule } from './schedule.js';
@@ -47,7 +49,8 @@ export function startScheduling(client: RestClient, opts: SchedulingOptions = {}
   pods.addIndex('node', (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
   const queue = new SchedulingQueue(opts.queue);
   const assumed = new AssumedPods();
-  const events = new EventRecorder(client, opts.eventRepeatMs);
+  const events = new EventRecorder(client, { component: SCHEDULER_NAME, instance: `${SCHEDULER_NAME}-${hostname()}` }, { minRepeatMs: opts.eventRepeatMs ?? 60_000 });
+  const about = (p: Pod): EventTarget => ({ kind: 'Pod', apiVersion: 'v1', namespace: p.metadata?.namespace ?? 'default', name: p.metadata?.name ?? '', uid: p.metadata?.uid, resourceVersion: (p.metadata as { resourceVersion?: string } | undefined)?.resourceVersion });
   let stopped = false;
 
   const enqueue = (p: Pod) => queue.add({ key: keyOf(p), priority: priorityOf(p), created: Date.parse(String((p.metadata as { creationTimestamp?: string })?.creationTimestamp ?? '')) || 0 });
@@ -103,7 +106,7 @@ export function startScheduling(client: RestClient, opts: SchedulingOptions = {}
       await client.create(`${podPath(pod)}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name: m.name, namespace: m.namespace, uid: m.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
       assumed.bound(key);
       queue.done(key);
-      void events.record(pod, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${m.namespace}/${m.name} to ${node}`).catch(warn(`event for ${key}`));
+      void events.record(about(pod), 'Normal', 'Scheduled', `Successfully assigned ${m.namespace}/${m.name} to ${node}`, 'Binding').catch(warn(`event for ${key}`));
     } catch (err) {
       assumed.forget(key);
       const code = err instanceof ApiRequestError ? err.code : 0;
@@ -121,14 +124,14 @@ export function startScheduling(client: RestClient, opts: SchedulingOptions = {}
 
   /** Records why no node fits: the event, the PodScheduled condition, and the preemption when planned. */
   const failed = async (pod: Pod, message: string, victims: Pod[], nominated?: string) => {
-    await events.record(pod, 'Warning', 'FailedScheduling', 'Scheduling', message).catch(warn(`event for ${keyOf(pod)}`));
+    await events.record(about(pod), 'Warning', 'FailedScheduling', message, 'Scheduling').catch(warn(`event for ${keyOf(pod)}`));
     const condition = scheduledCondition(pod, message);
     const status: Record<string, unknown> = {};
     if (condition) status.conditions = [condition];
     if (nominated && pod.status?.nominatedNodeName !== nominated) status.nominatedNodeName = nominated;
     if (Object.keys(status).length) await client.patch(`${podPath(pod)}/status`, { status }, 'strategic').catch(warn(`status of ${keyOf(pod)}`));
     for (const v of victims) {
-      await events.record(v, 'Normal', 'Preempted', 'Preempting', `Preempted by pod ${pod.metadata?.uid} on node ${nominated}`).catch(warn(`event for ${keyOf(v)}`));
+      await events.record(about(v), 'Normal', 'Preempted', `Preempted by pod ${pod.metadata?.uid} on node ${nominated}`, 'Preempting').catch(warn(`event for ${keyOf(v)}`));
       await client.request('DELETE', podPath(v), { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: v.metadata?.uid } }).catch(warn(`preempting ${keyOf(v)}`));
     }
   };
