@@ -29,14 +29,23 @@ if docker info >/dev/null 2>&1; then
   exit 0
 fi
 
-echo "install-docker: starting dockerd (log: /var/log/kubelab-dockerd.log)"
-$SUDO sh -c "nohup dockerd >/var/log/kubelab-dockerd.log 2>&1 & echo \$! > $PIDFILE"
-for _ in $(seq 1 60); do
-  if docker info >/dev/null 2>&1; then
-    echo "install-docker: dockerd is up (pid $(cat $PIDFILE))"
-    exit 0
-  fi
-  sleep 0.5
+# A dockerd that exits at once (e.g. its containerd did not start in time because an engine that
+# was just stopped still holds its files) is started again, up to three times.
+for attempt in 1 2 3; do
+  echo "install-docker: starting dockerd (log: /var/log/kubelab-dockerd.log)"
+  $SUDO sh -c "nohup dockerd >/var/log/kubelab-dockerd.log 2>&1 & echo \$! > $PIDFILE"
+  for _ in $(seq 1 60); do
+    if docker info >/dev/null 2>&1; then
+      echo "install-docker: dockerd is up (pid $(cat $PIDFILE))"
+      exit 0
+    fi
+    kill -0 "$(cat $PIDFILE)" 2>/dev/null || break
+    sleep 0.5
+  done
+  if kill -0 "$(cat $PIDFILE)" 2>/dev/null; then break; fi
+  echo "install-docker: dockerd exited (attempt $attempt); its log:" >&2
+  tail -n 5 /var/log/kubelab-dockerd.log >&2 || true
+  sleep 3
 done
 echo "install-docker: dockerd did not come up; its log:" >&2
 tail -n 30 /var/log/kubelab-dockerd.log >&2 || true
