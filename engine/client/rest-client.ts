@@ -91,6 +91,15 @@ export class RestClient {
   /** One request; resolves with the parsed answer, rejects with ApiRequestError. */
   request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    return this.send<T>(method, path, data, contentType, true);
+  }
+
+  /**
+   * Sends one request. A kept-alive connection the server closed just as it was reused fails
+   * before the server read anything (Node marks it `reusedSocket`): that request is sent once more
+   * on a fresh connection, whatever its method.
+   */
+  private send<T>(method: string, path: string, data: Buffer | undefined, contentType: string, mayRetry: boolean): Promise<T> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -119,7 +128,10 @@ export class RestClient {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-      req.on('error', (err) => reject(new ApiRequestError(0, 'Unreachable', err.message)));
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET') return void this.send<T>(method, path, data, contentType, false).then(resolve, reject);
+        reject(new ApiRequestError(0, 'Unreachable', err.message));
+      });
       req.end(data);
     });
   }

@@ -27,7 +27,7 @@ import {
   type DeploymentStatus,
 } from './deployment-util.js';
 import type { EventRecorder } from '../client/event-recorder.js';
-import { BY_NAMESPACE, controllerRef, createdAt, ensureIndex, namespaceIndex, ownerRefTo, selectorMatcher, type Pod, type ReplicaSet } from './workload-util.js';
+import { BY_NAMESPACE, controllerKey, controllerRef, createdAt, ensureIndex, namespaceIndex, ownerRefTo, selectorMatcher, type Pod, type ReplicaSet } from './workload-util.js';
 
 const DEPLOY_KIND = ['apps/v1', 'Deployment'] as const;
 
@@ -58,12 +58,7 @@ export function deploymentController(deps: DeploymentControllerDeps): { queue: W
   const keyOf = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
 
   /** The Deployment controlling a ReplicaSet, if in the cache. */
-  const ownerOf = (rs: ReplicaSet): string | undefined => {
-    const ref = controllerRef(rs);
-    if (ref?.kind !== 'Deployment') return undefined;
-    const key = `${rs.metadata.namespace}/${ref.name}`;
-    return deployments.get(key)?.metadata.uid === ref.uid ? key : undefined;
-  };
+  const ownerOf = (rs: ReplicaSet): string | undefined => controllerKey(rs, 'Deployment', deployments);
   const enqueueFor = (rs: ReplicaSet) => {
     const key = ownerOf(rs);
     if (key) return queue.add(key);

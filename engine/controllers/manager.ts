@@ -1,15 +1,13 @@
 // The controller-manager: a process on the control-plane node (started and restarted by its
 // supervisor) that runs the cluster's controllers while it holds the kube-controller-manager
 // Lease. Controllers are level-triggered reconcilers fed by shared informers.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { ApiObject } from '../api/resource-type.js';
-import { leaderElection, runController } from '../client/controller.js';
-import { clusterCa, localApiConfig, serveHealth } from '../client/credentials.js';
+import { runController } from '../client/controller.js';
+import { runLeaderElected } from '../client/leader-process.js';
 import { SharedInformers } from '../client/informer.js';
 import { RestClient } from '../client/rest-client.js';
 import { WorkQueue } from '../client/work-queue.js';
-import { createLogger, type Logger } from '../log/logger.js';
+import type { Logger } from '../log/logger.js';
 import { CONTROLLER_MANAGER_PORT } from '../supervisor/contract.js';
 import { deploymentController } from './deployment.js';
 import { EventRecorder } from '../client/event-recorder.js';
@@ -74,11 +72,12 @@ export async function startWorkloadControllers(client: RestClient, informers: Sh
   const deployments = informers.for(apps('deployments')) as never;
   const nodes = informers.for(core('nodes')) as never;
   const leases = informers.for({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespace: 'kube-node-lease' }) as never;
+  const recorder = (component: string) => new EventRecorder(client, { component }, { log: (line) => log?.v(1).info(line) });
   const controllers = [
-    { name: 'replicaset', workers: 5, ...replicaSetController({ client, pods, replicaSets, events: new EventRecorder(client, { component: 'replicaset-controller' }, { log: (line) => log?.v(1).info(line) }), log }) },
-    { name: 'deployment', workers: 5, ...deploymentController({ client, deployments, replicaSets, pods, events: new EventRecorder(client, { component: 'deployment-controller' }, { log: (line) => log?.v(1).info(line) }), log }) },
+    { name: 'replicaset', workers: 5, ...replicaSetController({ client, pods, replicaSets, events: recorder('replicaset-controller'), log }) },
+    { name: 'deployment', workers: 5, ...deploymentController({ client, deployments, replicaSets, pods, events: recorder('deployment-controller'), log }) },
     { name: 'node-lifecycle', workers: 2, ...nodeLifecycleController({ client, nodes, leases, pods, graceMs: opts.nodeGraceMs, periodMs: opts.nodePeriodMs, log }) },
-    { name: 'taint-eviction', workers: 2, ...taintEvictionController({ client, nodes, pods, events: new EventRecorder(client, { component: 'taint-eviction-controller' }, { log: (line) => log?.v(1).info(line) }), log }) },
+    { name: 'taint-eviction', workers: 2, ...taintEvictionController({ client, nodes, pods, events: recorder('taint-eviction-controller'), log }) },
   ];
   await informers.waitForSync();
   const running = controllers.map((c) => runController({ ...c, log }));
@@ -98,34 +97,15 @@ export function nodeGraceFromEnv(env: NodeJS.ProcessEnv = process.env): number |
 
 /** Runs the controller-manager until it loses its lease (then it exits, and its supervisor restarts it). */
 export async function runControllerManager(): Promise<void> {
-  const say = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-  const log = createLogger((level, m) => say(`${level}: ${m}`));
-  const ca = await clusterCa();
-  const client = new RestClient(localApiConfig(ca, 'system:kube-controller-manager', ['system:masters'], 'kube-controller-manager'));
-  serveHealth(ca, CONTROLLER_MANAGER_PORT, () => true, say);
-  const identity = `${hostname()}_${randomUUID()}`;
-  leaderElection({
-    client,
-    namespace: 'kube-system',
-    name: 'kube-controller-manager',
-    identity,
-    log,
-    onStartedLeading: () => {
-      say(`leading as ${identity}; starting controllers`);
+  await runLeaderElected({
+    component: 'kube-controller-manager',
+    title: 'controller-manager',
+    healthPort: CONTROLLER_MANAGER_PORT,
+    doing: 'starting controllers',
+    lead: ({ client, ca, log, fatal }) => {
       const informers = new SharedInformers(client, { log });
-      void runNamespaceDefaults(client, informers, ca.cert, log).catch((err: Error) => {
-        say(`namespace-defaults stopped: ${err.message}`);
-        process.exit(1);
-      });
-      startWorkloadControllers(client, informers, { log, nodeGraceMs: nodeGraceFromEnv() }).catch((err: Error) => {
-        say(`workload controllers stopped: ${err.message}`);
-        process.exit(1);
-      });
-    },
-    onStoppedLeading: () => {
-      say('lost the lease; exiting so that the supervisor starts a fresh one');
-      process.exit(0);
+      void runNamespaceDefaults(client, informers, ca.cert, log).catch(fatal('namespace-defaults'));
+      startWorkloadControllers(client, informers, { log, nodeGraceMs: nodeGraceFromEnv() }).catch(fatal('workload controllers'));
     },
   });
-  say(`controller-manager ${identity} started; health on :${CONTROLLER_MANAGER_PORT}`);
 }

@@ -13,6 +13,7 @@ import { Expectations } from './expectations.js';
 import { claimPods, planScale, replicaSetStatus, sameStatus, slowStartBatches, type ManageFailure } from './replicaset-plan.js';
 import {
   BY_NAMESPACE,
+  controllerKey,
   controllerRef,
   ensureIndex,
   isActivePod,
@@ -50,12 +51,7 @@ export function replicaSetController(deps: ReplicaSetControllerDeps): { queue: W
   ensureIndex(replicaSets, BY_NAMESPACE, namespaceIndex);
 
   /** The key of the ReplicaSet that controls the pod, if it exists in the cache. */
-  const ownerKey = (pod: Pod): string | undefined => {
-    const ref = controllerRef(pod);
-    if (ref?.kind !== 'ReplicaSet') return undefined;
-    const key = `${pod.metadata.namespace}/${ref.name}`;
-    return replicaSets.get(key)?.metadata.uid === ref.uid ? key : undefined;
-  };
+  const ownerKey = (pod: Pod): string | undefined => controllerKey(pod, 'ReplicaSet', replicaSets);
   const enqueueMatching = (pod: Pod) => {
     for (const rs of replicaSets.byIndex(BY_NAMESPACE, pod.metadata.namespace ?? '')) {
       if (selectorMatcher(rs.spec.selector)(pod.metadata.labels)) queue.add(keyOf(rs));

@@ -65,6 +65,17 @@ export function controllerRef(obj: { metadata: { ownerReferences?: unknown } }):
   return Array.isArray(refs) ? (refs as OwnerRef[]).find((r) => r && r.controller === true) : undefined;
 }
 
+/**
+ * The cache key (`namespace/name`) of `obj`'s controller when it is of `kind` and `owners` holds
+ * that very object (same uid, not a namesake made after the owner was deleted); else undefined.
+ */
+export function controllerKey(obj: { metadata: { namespace?: string; ownerReferences?: unknown } }, kind: string, owners: { get(key: string): { metadata: { uid?: string } } | undefined }): string | undefined {
+  const ref = controllerRef(obj);
+  if (ref?.kind !== kind) return undefined;
+  const key = `${obj.metadata.namespace}/${ref.name}`;
+  return owners.get(key)?.metadata.uid === ref.uid ? key : undefined;
+}
+
 /** A controller owner reference to `owner` of kind `kind` in `apiVersion`. */
 export function ownerRefTo(owner: ApiObject, apiVersion: string, kind: string): OwnerRef {
   return { apiVersion, kind, name: owner.metadata.name, uid: String(owner.metadata.uid), controller: true, blockOwnerDeletion: true };

@@ -173,7 +173,7 @@ export class PodSync {
       if (latest && pod.spec.restartPolicy === 'Never') break;
       const wait = latest ? this.restartWait(uid, c.name, latest) : 0;
       if (wait > 0) {
-        this.setWaiting(pod, c, 'CrashLoopBackOff', `back-off ${Math.round(this.mem(uid).restartBackoff.get(c.name)!.delayMs / 1000)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})`, true);
+        this.setCrashLoop(pod, c, uid);
         timers.push(wait);
         break;
       }
@@ -200,7 +200,7 @@ export class PodSync {
         if (latest && !shouldRestart(policy, latest.record.exitCode)) continue;
         const wait = latest ? this.restartWait(uid, c.name, latest) : 0;
         if (wait > 0) {
-          this.setWaiting(pod, c, 'CrashLoopBackOff', `back-off ${Math.round(this.mem(uid).restartBackoff.get(c.name)!.delayMs / 1000)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})`, true);
+          this.setCrashLoop(pod, c, uid);
           timers.push(wait);
           continue;
         }
@@ -237,6 +237,12 @@ export class PodSync {
     if (backOffEvent && before?.reason !== reason) {
       this.d.events.emit(eventTarget(pod, c.name), 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
     }
+  }
+
+  /** Marks `c` waiting in CrashLoopBackOff for its current restart back-off (a BackOff event when it starts). */
+  private setCrashLoop(pod: Pod, c: Container, uid: string): void {
+    const seconds = Math.round(this.mem(uid).restartBackoff.get(c.name)!.delayMs / 1000);
+    this.setWaiting(pod, c, 'CrashLoopBackOff', `back-off ${seconds}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})`, true);
   }
 
   /** Milliseconds until the exited container may be started again (0: now); grows the back-off when it says now. */

@@ -1,17 +1,13 @@
 // The parts of core/v1 objects the node agent reads and writes, as TypeScript shapes (the API
-// registry holds the full schemas; these are views of what the agent relies on).
+// registry holds the full schemas; these are views of what the agent relies on). Unlike the
+// all-optional JSON shapes the apiserver validates (api/types/pod-json.ts), these mark required
+// what validation guarantees a stored pod has; where a shape is the same, it is taken from there.
+import type { ObjectMeta as ApiObjectMeta } from '../api/resource-type.js';
+import type { HandlerJson, ProbeJson } from '../api/types/pod-json.js';
 
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
+/** The object metadata the agent reads: the API's own fields (without its open index), plus the two it needs besides. */
+export interface ObjectMeta extends Pick<ApiObjectMeta, 'name' | 'namespace' | 'uid' | 'resourceVersion' | 'generation' | 'creationTimestamp' | 'deletionTimestamp' | 'labels' | 'annotations'> {
   deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
   ownerReferences?: Array<{ kind: string; name: string; uid: string; controller?: boolean }>;
 }
 
@@ -54,14 +50,8 @@ export interface Handler {
   sleep?: { seconds: number };
 }
 
-export interface Probe extends Handler {
-  initialDelaySeconds?: number;
-  timeoutSeconds?: number;
-  periodSeconds?: number;
-  successThreshold?: number;
-  failureThreshold?: number;
-  terminationGracePeriodSeconds?: number;
-}
+/** A probe: a handler that must name its target, with the API's timing fields. */
+export interface Probe extends Handler, Omit<ProbeJson, keyof HandlerJson> {}
 
 export interface VolumeMount {
   name: string;

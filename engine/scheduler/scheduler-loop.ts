@@ -10,9 +10,8 @@ import { nullLogger, type Logger } from '../log/logger.js';
 import { AssumedPods } from './assumed-pods.js';
 import { hostname } from 'node:os';
 import { EventRecorder, type EventTarget } from '../client/event-recorder.js';
-import { SCHEDULER_NAME } from './pod-state.js';
 import { nodeInfo, type NodeInfo } from './node-info.js';
-import { isPending, nodeChangeMatters, podChangeMatters, scheduledCondition, releasesResources } from './pod-state.js';
+import { SCHEDULER_NAME, isPending, nodeChangeMatters, podChangeMatters, scheduledCondition, releasesResources } from './pod-state.js';
 import { schedule } from './schedule.js';
 import { SchedulingQueue, type QueueOptions } from './scheduling-queue.js';
 import { priorityOf, type Node, type Pod } from './types.js';
@@ -189,4 +188,3 @@ export function startScheduling(client: RestClient, opts: SchedulingOptions = {}
   };
 }
 
-export { SCHEDULER_NAME };
