@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure a Docker engine answers on this machine. Where none does (Debian/Ubuntu), installs
-# Debian's docker.io and debootstrap (for kubelab's offline node base) and starts dockerd in the
+# Debian's docker.io, debootstrap (for kubelab's offline node base) and curl, and starts dockerd in the
 # background. The PID of a dockerd started here is written to /run/kubelab-dockerd.pid so that
 # whoever started it (e.g. .ci/run) can stop exactly that process.
 set -euo pipefail
@@ -11,6 +11,8 @@ PIDFILE=/run/kubelab-dockerd.pid
 
 need_apt=()
 command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || need_apt+=(debootstrap)
+# curl: the Quick start asks the sample app through its host URL.
+command -v curl >/dev/null 2>&1 || need_apt+=(curl ca-certificates)
 if ! docker info >/dev/null 2>&1; then
   command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 fi

@@ -3,17 +3,14 @@
 import { ApplyConflictError, serverSideApply } from '../api/apply.js';
 import { apiVersionOf, kindSchema, type ApiObject } from '../api/registry.js';
 import { StoreError } from '../store/errors.js';
-import type { Storage } from '../store/storage.js';
-import { isDryRun, present, refOf, sendJson, toStorage, withKind, type RequestContext } from './context.js';
-import { prepareCreate, updateObject, writeManager } from './object-write.js';
+import { present, refOf, sendJson, type RequestContext } from './context.js';
+import { createObject, updateObject, writeManager, type WriteHost } from './object-write.js';
 import { checkUnknownFields } from './field-validation.js';
-import { admitPod, admitPodUpdate, type PodAdmissionOptions } from './pod-admission.js';
+import { admitPodUpdate } from './pod-admission.js';
 import { badRequest, failure } from './status.js';
 
 /** What apply needs from the resource handlers. */
-export interface ApplyHost {
-  storage: Storage;
-  podAdmission?: PodAdmissionOptions;
+export interface ApplyHost extends WriteHost {
   requireActiveNamespace(namespace: string): Promise<void>;
 }
 
@@ -43,11 +40,7 @@ export async function handleApply(h: ApplyHost, ctx: RequestContext, body: unkno
         obj.metadata.namespace = path.namespace;
         await h.requireActiveNamespace(path.namespace!);
       }
-      if (type.group === '' && type.kind === 'Pod') await admitPod(h.storage, path.namespace!, obj, h.podAdmission);
-      prepareCreate(ctx, obj, true);
-      if (isDryRun(query)) return sendJson(res, 201, withKind(type, toStorage(type, obj)));
-      const stored = await h.storage.create(refOf(ctx), toStorage(type, obj));
-      return sendJson(res, 201, present(ctx, stored));
+      return sendJson(res, 201, present(ctx, await createObject(h, ctx, obj, true)));
     }
     const { obj } = await updateObject(
       ctx,

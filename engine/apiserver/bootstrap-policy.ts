@@ -36,7 +36,7 @@ function clusterRole(name: string, rules: PolicyRule[], extra: Record<string, un
   return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels: { ...BOOTSTRAP_LABELS, ...labels }, annotations: AUTOUPDATE }, rules, ...extra };
 }
 
-function binding(name: string, role: string, subjects: Array<{ kind: string; name: string }>): Record<string, unknown> {
+function binding(name: string, role: string, subjects: Array<{ kind: string; name: string; namespace?: string; apiGroup?: string }>): Record<string, unknown> {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
@@ -85,7 +85,18 @@ export const BOOTSTRAP_CLUSTER_ROLES = [
     { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: [...READ, 'create', 'update', 'patch'] },
   ]),
+  // What a service proxy reads; bound to nodes too, since kubelab's proxy runs as its node.
+  clusterRole('system:node-proxier', [
+    { apiGroups: [''], resources: ['services', 'endpoints', 'nodes'], verbs: READ },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
+    { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+  ]),
   clusterRole('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }]),
+  // What the cluster DNS server reads to answer for Services and their endpoints.
+  clusterRole('system:kube-dns', [
+    { apiGroups: [''], resources: ['endpoints', 'services'], verbs: ['list', 'watch'] },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+  ]),
 ];
 
 /** The default ClusterRoleBindings. */
@@ -94,5 +105,7 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS = [
   binding('system:discovery', 'system:discovery', [{ kind: 'Group', name: 'system:authenticated' }]),
   binding('system:basic-user', 'system:basic-user', [{ kind: 'Group', name: 'system:authenticated' }]),
   binding('system:node', 'system:node', [{ kind: 'Group', name: 'system:nodes' }]),
+  binding('system:node-proxier', 'system:node-proxier', [{ kind: 'User', name: 'system:kube-proxy' }, { kind: 'Group', name: 'system:nodes' }]),
   binding('system:public-info-viewer', 'system:public-info-viewer', [{ kind: 'Group', name: 'system:authenticated' }, { kind: 'Group', name: 'system:unauthenticated' }]),
+  binding('system:kube-dns', 'system:kube-dns', [{ kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system', apiGroup: '' }]),
 ];

@@ -24,7 +24,8 @@ export async function runApiServer(): Promise<void> {
   const nodeClient = mintClientCert({ cert: tls.ca, key: await read('ca.key') }, APISERVER_CLIENT_CN, []);
   const evictionSeconds = Number(process.env.KUBELAB_EVICTION_SECONDS);
   const defaultTolerationSeconds = process.env.KUBELAB_EVICTION_SECONDS && Number.isInteger(evictionSeconds) && evictionSeconds >= 0 ? evictionSeconds : undefined;
-  const server = await createApiServer({ storage: new Storage(etcd), tls, log: say, nodeClient, defaultTolerationSeconds });
+  const advertise = process.env.KUBELAB_NODE_IP ? { address: process.env.KUBELAB_NODE_IP, port: APISERVER_PORT } : undefined;
+  const server = await createApiServer({ storage: new Storage(etcd), tls, log: say, nodeClient, defaultTolerationSeconds, advertise });
   server.listen(APISERVER_PORT, '0.0.0.0', () => say(`apiserver listening on :${APISERVER_PORT}`));
   // Watches and keep-alive connections never end by themselves: close them rather than wait.
   const stop = () => {

@@ -9,7 +9,19 @@ import { shapeErrors, validate } from '../api/validation.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
 import { isDryRun, now, refOf, subject, toStorage, withKind, type RequestContext } from './context.js';
+import { admitPod, type PodAdmissionOptions } from './pod-admission.js';
+import { allocate, type InUse, type ServiceAllocator } from './service-alloc.js';
 import { badRequest, conflict, invalid, toApiError } from './status.js';
+
+/** What the write path works on. */
+export interface WriteHost {
+  storage: Storage;
+  podAdmission?: PodAdmissionOptions;
+  /** Hands out cluster IPs and node ports; Services are written under its lock. */
+  services?: ServiceAllocator;
+}
+
+const isService = (type: ResourceType) => type.group === '' && type.kind === 'Service';
 
 /** Metadata only the server writes. */
 const SERVER_META = ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generation'] as const;
@@ -61,6 +73,28 @@ export function prepareCreate(ctx: RequestContext, obj: ApiObject, applied = fal
 }
 
 /**
+ * Creates a new object: admission (pods), server fields, defaults, validation, the Service
+ * allocations, then the store (unless dry-run). Returns the object as stored, or as it would be.
+ */
+export async function createObject(h: WriteHost, ctx: RequestContext, obj: ApiObject, applied = false): Promise<StoredObject> {
+  const { type } = ctx;
+  if (type.group === '' && type.kind === 'Pod') await admitPod(h.storage, ctx.path.namespace!, obj, h.podAdmission);
+  prepareCreate(ctx, obj, applied);
+  const store = async (inUse?: InUse): Promise<StoredObject> => {
+    if (inUse) {
+      const errors = allocate(obj.spec as never, inUse);
+      if (errors.length) throw invalid(subject(type, obj.metadata.name), errors);
+    }
+    if (isDryRun(ctx.query)) return toStorage(type, obj);
+    return h.storage.create(refOf(ctx), toStorage(type, obj)).catch((err: unknown) => {
+      throw toApiError(err, subject(type, obj.metadata.name));
+    });
+  };
+  if (isService(type) && h.services) return h.services.locked(`${obj.metadata.namespace}/${obj.metadata.name}`, store);
+  return store();
+}
+
+/**
  * Carries what a client may not change from `old` into `next`: server metadata always; the status
  * on writes to the main resource of a type with a status subresource; everything but the status
  * on writes to the status subresource.
@@ -100,9 +134,22 @@ export function bumpGeneration(type: ResourceType, next: ApiObject, old: ApiObje
  */
 export async function updateObject(
   ctx: RequestContext,
-  h: { storage: Storage },
+  h: WriteHost,
   build: (current: ApiObject) => ApiObject | Promise<ApiObject>,
   opts: { sub?: 'status'; applied?: boolean } = {},
+): Promise<{ obj: StoredObject | ApiObject; changed: boolean }> {
+  if (isService(ctx.type) && h.services && opts.sub !== 'status') {
+    return h.services.locked(`${ctx.path.namespace}/${ctx.path.name}`, (inUse) => writeUpdate(ctx, h, build, opts, inUse));
+  }
+  return writeUpdate(ctx, h, build, opts);
+}
+
+async function writeUpdate(
+  ctx: RequestContext,
+  h: WriteHost,
+  build: (current: ApiObject) => ApiObject | Promise<ApiObject>,
+  opts: { sub?: 'status'; applied?: boolean },
+  inUse?: InUse,
 ): Promise<{ obj: StoredObject | ApiObject; changed: boolean }> {
   const { type, path, query } = ctx;
   const ref = refOf(ctx);
@@ -122,6 +169,7 @@ export async function updateObject(
     applyDefaults(type, obj, current as ApiObject);
     bumpGeneration(type, obj, current as ApiObject);
     const errors = validate(type, obj, current as ApiObject);
+    if (inUse && !errors.length) errors.push(...allocate(obj.spec as never, inUse, current.spec as never));
     if (errors.length) throw invalid(subject(type, path.name), errors);
     if (!opts.applied) trackUpdate(current as ApiObject, obj, kindSchema(type), writeManager(ctx, opts.sub));
     if (stableJson({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }) === stableJson({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } })) {

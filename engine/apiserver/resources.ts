@@ -6,16 +6,17 @@ import { matchesFields, matchesLabels } from '../api/selectors.js';
 import { StoreError } from '../store/errors.js';
 import type { Storage, StoredObject } from '../store/storage.js';
 import { WatchCache } from '../store/watch-cache.js';
-import { isDryRun, present, refOf, selectors, sendJson, subject, toStorage, withKind, type RequestContext } from './context.js';
+import { present, refOf, selectors, sendJson, subject, withKind, type RequestContext } from './context.js';
 import { serveComponentStatuses } from './component-status.js';
 import { servePodLog, type NodeClientTls } from './pod-log.js';
 import { finalizeNamespace, handleDelete, handleDeleteCollection } from './deletion.js';
 import { handleApply } from './apply-request.js';
 import { serveBinding } from './binding.js';
 import { serveEviction } from './eviction.js';
-import { admitPod, admitPodUpdate, type PodAdmissionOptions } from './pod-admission.js';
+import { admitPodUpdate, type PodAdmissionOptions } from './pod-admission.js';
+import { ServiceAllocator } from './service-alloc.js';
 import { checkUnknownFields } from './field-validation.js';
-import { prepareCreate, updateObject } from './object-write.js';
+import { createObject, updateObject } from './object-write.js';
 import { applyPatch } from './patching.js';
 import type { ResourcePath } from './request.js';
 import { readJson } from './request.js';
@@ -31,6 +32,8 @@ const NAMESPACES = { resource: 'namespaces' };
 export class ResourceHandlers {
   /** Serves lists and watches without a round trip to etcd per request. */
   readonly cache: WatchCache;
+  /** Cluster IPs and node ports of Services. */
+  readonly services: ServiceAllocator;
 
   constructor(
     readonly storage: Storage,
@@ -40,6 +43,7 @@ export class ResourceHandlers {
     readonly podAdmission: PodAdmissionOptions = {},
   ) {
     this.cache = new WatchCache(storage, log);
+    this.services = new ServiceAllocator(storage);
   }
 
   /** Serves one resource request; throws ApiError for the caller to answer. */
@@ -217,13 +221,7 @@ export class ResourceHandlers {
       meta.namespace = path.namespace;
       await this.requireActiveNamespace(path.namespace);
     } else delete meta.namespace;
-    if (type.group === '' && type.kind === 'Pod') await admitPod(this.storage, path.namespace!, obj, this.podAdmission);
-    prepareCreate(ctx, obj);
-    if (isDryRun(query)) return sendJson(res, 201, withKind(type, toStorage(type, obj)));
-    const stored = await this.storage.create(refOf(ctx), toStorage(type, obj)).catch((err: unknown) => {
-      throw toApiError(err, subject(type, meta.name));
-    });
-    sendJson(res, 201, present(ctx, stored));
+    sendJson(res, 201, present(ctx, await createObject(this, ctx, obj)));
   }
 
   private async replace(ctx: RequestContext): Promise<void> {

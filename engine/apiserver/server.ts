@@ -22,6 +22,7 @@ import { ResourceHandlers, sendJson } from './resources.js';
 import { isReview, serveReview } from './reviews.js';
 import { badRequest, forbidden, pathNotFound, toApiError, unauthorized } from './status.js';
 import { ServiceAccountTokens } from './tokens.js';
+import { reconcileKubernetesService, type Advertised } from './kubernetes-service.js';
 
 /** What the apiserver needs: its store and its TLS material (server key and certificate, and the CA that signs clients). */
 export interface ApiServerOptions {
@@ -37,6 +38,8 @@ export interface ApiServerOptions {
   log?: (msg: string) => void;
   /** tolerationSeconds of the not-ready/unreachable tolerations every new pod gets (300 when unset). */
   defaultTolerationSeconds?: number;
+  /** This apiserver's address for other nodes: the `kubernetes` Service's endpoints are kept on it. */
+  advertise?: Advertised;
 }
 
 /** Paths anyone may read, even without credentials. */
@@ -60,6 +63,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
     defaultTolerationSeconds: opts.defaultTolerationSeconds,
   });
   await bootstrap(opts.storage, handlers);
+  if (opts.advertise) await reconcileKubernetesService(opts.storage, opts.advertise);
   await handlers.cache.start();
   const rbac = new RbacAuthorizer(opts.storage);
   const crds = new CrdController(opts.storage, (m) => opts.log?.(m));

@@ -5,16 +5,22 @@ import { createEngine, type Engine } from '../index.js';
 import { createLogger } from '../log/logger.js';
 import { commandHelp, GLOBAL_OPTIONS, type Command, type CommandContext } from './command.js';
 import { deleteCommand } from './commands/delete.js';
+import { dockerEnvCommand } from './commands/docker-env.js';
+import { imageCommand } from './commands/image.js';
 import { kubeconfigCommand } from './commands/kubeconfig.js';
 import { kubectlCommand } from './commands/kubectl.js';
 import { listCommand } from './commands/list.js';
 import { nodeCommand } from './commands/node.js';
 import { startCommand } from './commands/start.js';
+import { serviceCommand } from './commands/service.js';
+import { forwarderCommand } from './commands/forwarder.js';
 import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
 import { progressRenderer } from './progress.js';
 
-const COMMANDS: Command[] = [startCommand, stopCommand, deleteCommand, statusCommand, listCommand, nodeCommand, kubeconfigCommand, kubectlCommand];
+const COMMANDS: Command[] = [startCommand, stopCommand, deleteCommand, statusCommand, listCommand, nodeCommand, kubeconfigCommand, kubectlCommand, dockerEnvCommand, imageCommand, serviceCommand];
+/** Commands kubelab runs itself, left out of help. */
+const HIDDEN: Command[] = [forwarderCommand];
 
 function mainHelp(): string {
   return [
@@ -38,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(mainHelp());
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = COMMANDS.find((c) => c.name === name) ?? HIDDEN.find((c) => c.name === name);
   if (!command) {
     process.stderr.write(`kubelab: unknown command "${name}"\nRun \`kubelab --help\` for the list of commands.\n`);
     return 2;

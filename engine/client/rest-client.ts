@@ -1,6 +1,7 @@
 // The REST client cluster-side components share: JSON over HTTPS to the apiserver with a client
-// certificate, answers as objects, failures as ApiRequestError carrying the server's Status;
+// certificate or a bearer token, answers as objects, failures as ApiRequestError carrying the server's Status;
 // watches as a stream of newline-delimited JSON events.
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { isIP } from 'node:net';
 import type { ApiObject } from '../api/resource-type.js';
@@ -10,8 +11,13 @@ export interface RestConfig {
   /** https://host:port */
   server: string;
   ca: string;
-  cert: string;
-  key: string;
+  /** Client certificate and key (PEM); optional when a bearer token identifies us instead. */
+  cert?: string;
+  key?: string;
+  /** A bearer token sent with every request. */
+  token?: string;
+  /** A file holding the bearer token, re-read every minute (projected service-account tokens rotate). */
+  tokenFile?: string;
   /** Sent as User-Agent; the apiserver names managedFields entries after it. */
   userAgent?: string;
 }
@@ -76,11 +82,29 @@ export class RestClient {
   /** Watches hold their connection for minutes: they get their own, outside `agent`'s socket limit. */
   private readonly watchAgent: Agent;
   private readonly url: URL;
+  private fileToken?: { value: string; readAt: number };
 
   constructor(private readonly config: RestConfig) {
     this.url = new URL(config.server);
     this.agent = new Agent({ keepAlive: true, maxSockets: 8, ca: config.ca, cert: config.cert, key: config.key });
     this.watchAgent = new Agent({ keepAlive: false, ca: config.ca, cert: config.cert, key: config.key });
+  }
+
+  /** The Authorization header for the configured bearer token, if any. */
+  private authorization(): Record<string, string> {
+    let token = this.config.token;
+    if (this.config.tokenFile) {
+      if (!this.fileToken || Date.now() - this.fileToken.readAt > 60_000) {
+        try {
+          this.fileToken = { value: readFileSync(this.config.tokenFile, 'utf8').trim(), readAt: Date.now() };
+        } catch (err) {
+          // Mid-rotation the file may be briefly missing: keep the token we had.
+          if (!this.fileToken) throw err;
+        }
+      }
+      token = this.fileToken.value;
+    }
+    return token ? { authorization: `Bearer ${token}` } : {};
   }
 
   /** SNI name: none for IP addresses (TLS forbids them; the certificate's IP names are still checked). */
@@ -113,6 +137,7 @@ export class RestClient {
           headers: {
             accept: 'application/json',
             'user-agent': this.config.userAgent ?? 'kubelab',
+            ...this.authorization(),
             ...(data ? { 'content-type': contentType, 'content-length': data.length } : {}),
           },
         },
@@ -185,7 +210,7 @@ export class RestClient {
         path: withQuery(path, query),
         agent: this.watchAgent,
         servername: this.servername,
-        headers: { accept: 'application/json', 'user-agent': this.config.userAgent ?? 'kubelab' },
+        headers: { accept: 'application/json', 'user-agent': this.config.userAgent ?? 'kubelab', ...this.authorization() },
       },
       (res) => {
         const code = res.statusCode ?? 0;

@@ -1,3 +1,4 @@
+import { dockerTarget, writeDockerCerts, type DockerTarget } from './docker-env.js';
 import { asFiles, loadPki, nodeCredentialFiles } from '../certs/cluster-pki.js';
 import { KubelabError } from '../errors.js';
 import { PKI_DIR } from '../supervisor/contract.js';
@@ -57,6 +58,8 @@ export interface ClusterDeps {
   preflight: (opts: StartOptions) => Promise<void>;
   /** The kubeconfig file kubelab merges its contexts into. */
   kubeconfigFile: string;
+  /** The per-cluster host port forwarder: started once a cluster is up, stopped before it goes down. */
+  forwarder?: { start(cluster: string): Promise<unknown>; stop(cluster: string): Promise<boolean> };
 }
 
 const DEFAULT_WAIT_MS = 5 * 60_000;
@@ -86,7 +89,9 @@ export class Clusters {
           state,
           opts.retain ?? false,
         );
-        return { created: true, status: await this.publish(name, progress) };
+        const status = await this.publish(name, progress);
+        await this.startForwarder(name, progress);
+        return { created: true, status };
       }
       if (opts.nodes !== undefined && opts.nodes !== existing.length) {
         log.warn(`cluster "${name}" already exists with ${existing.length} node(s); --nodes ${opts.nodes} is ignored (use \`kubelab node add|delete\`)`);
@@ -96,7 +101,9 @@ export class Clusters {
         await Promise.all(existing.map((n) => provider.startNode(n.name)));
       });
       await step(progress, 'Waiting for nested runtimes', () => waitReady(provider, existing.map((n) => n.name), deadline, signal));
-      return { created: false, status: await this.publish(name, progress) };
+      const status = await this.publish(name, progress);
+      await this.startForwarder(name, progress);
+      return { created: false, status };
     } finally {
       await release();
     }
@@ -107,6 +114,7 @@ export class Clusters {
     const nodes = await this.nodesOf(cluster);
     const release = await this.deps.state.lock(cluster, 'stop');
     try {
+      await this.stopForwarder(cluster);
       await step(progress, 'Stopping nodes', () => Promise.all(nodes.map((n) => this.deps.provider.stopNode(n.name))).then(() => undefined));
     } finally {
       await release();
@@ -121,6 +129,7 @@ export class Clusters {
     if (!(await this.deps.provider.listClusters()).includes(cluster)) throw missingCluster(cluster);
     const release = await this.deps.state.lock(cluster, 'delete');
     try {
+      await this.stopForwarder(cluster);
       await step(progress, `Deleting cluster ${cluster}`, () => this.deps.provider.deleteCluster(cluster));
       await withdrawAccess(cluster, this.deps.kubeconfigFile).catch((err: unknown) =>
         this.deps.log.warn(`could not remove context kubelab-${cluster} from ${this.deps.kubeconfigFile}: ${(err as Error).message}`),
@@ -171,9 +180,31 @@ export class Clusters {
     return status;
   }
 
+  /** Starts the host port forwarder; a failure only warns (the cluster itself is up). */
+  private async startForwarder(cluster: string, progress: Progress): Promise<void> {
+    const forwarder = this.deps.forwarder;
+    if (!forwarder) return;
+    await step(progress, 'Forwarding node ports to 127.0.0.1', () => forwarder.start(cluster)).catch((err: unknown) => {
+      const e = err as KubelabError;
+      this.deps.log.warn(`host access to NodePorts is off: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
+    });
+  }
+
+  /** Stops the host port forwarder, if one runs; a failure only warns. */
+  private async stopForwarder(cluster: string): Promise<void> {
+    await this.deps.forwarder?.stop(cluster).catch((err: unknown) => this.deps.log.warn(`could not stop the host port forwarder of "${cluster}": ${(err as Error).message}`));
+  }
+
   /** A kubeconfig holding only this cluster, for `kubelab kubeconfig`. */
   async kubeconfig(cluster: string): Promise<string> {
     return standaloneKubeconfig(await clusterAccess(this.deps.state, cluster, await this.nodesOf(cluster)));
+  }
+
+  /** Where a shell's docker should point to use `node` (the control plane by default) of a running cluster; writes the client certificates. */
+  async dockerEnv(cluster: string, node?: string): Promise<DockerTarget> {
+    const nodes = await this.nodesOf(cluster);
+    const certPath = await writeDockerCerts(this.deps.state.pkiDir(cluster), this.deps.state.dir(cluster));
+    return dockerTarget(cluster, nodes, node, certPath);
   }
 
   /** Adds a worker to a running cluster, wired both ways; returns its name. */

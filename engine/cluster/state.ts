@@ -89,6 +89,11 @@ export class ClusterState {
   }
 
   /** Folder of the cluster's certificates. */
+  /** The cluster's own folder of host-side state. */
+  dir(cluster: string): string {
+    return clusterDir(this.home, cluster);
+  }
+
   pkiDir(cluster: string): string {
     return join(clusterDir(this.home, cluster), 'pki');
   }

@@ -9,7 +9,10 @@ import { RestClient } from '../client/rest-client.js';
 import { WorkQueue } from '../client/work-queue.js';
 import type { Logger } from '../log/logger.js';
 import { CONTROLLER_MANAGER_PORT } from '../supervisor/contract.js';
+import { ensureAddons } from './addons.js';
 import { deploymentController } from './deployment.js';
+import { endpointsController, endpointSliceController } from './endpoints.js';
+import { SLICE_CONTROLLER_NAME, SLICE_MANAGED_BY_LABEL } from './endpoints-plan.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { reconcileNamespaceDefaults, ROOT_CA_CONFIGMAP } from './namespace-defaults.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
@@ -60,7 +63,7 @@ export interface WorkloadControllerOptions {
 }
 
 /**
- * Starts the ReplicaSet, Deployment, node lifecycle and taint eviction controllers on `client`
+ * Starts the ReplicaSet, Deployment, node lifecycle, taint eviction, EndpointSlice and Endpoints controllers on `client`
  * with `informers` (shared with other controllers), without leader election; resolves once the
  * caches have synced. stop() shuts their queues down and waits for the workers.
  */
@@ -72,12 +75,17 @@ export async function startWorkloadControllers(client: RestClient, informers: Sh
   const deployments = informers.for(apps('deployments')) as never;
   const nodes = informers.for(core('nodes')) as never;
   const leases = informers.for({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespace: 'kube-node-lease' }) as never;
+  const services = informers.for(core('services')) as never;
+  const endpoints = informers.for(core('endpoints')) as never;
+  const slices = informers.for({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', labelSelector: `${SLICE_MANAGED_BY_LABEL}=${SLICE_CONTROLLER_NAME}` }) as never;
   const recorder = (component: string) => new EventRecorder(client, { component }, { log: (line) => log?.v(1).info(line) });
   const controllers = [
     { name: 'replicaset', workers: 5, ...replicaSetController({ client, pods, replicaSets, events: recorder('replicaset-controller'), log }) },
     { name: 'deployment', workers: 5, ...deploymentController({ client, deployments, replicaSets, pods, events: recorder('deployment-controller'), log }) },
     { name: 'node-lifecycle', workers: 2, ...nodeLifecycleController({ client, nodes, leases, pods, graceMs: opts.nodeGraceMs, periodMs: opts.nodePeriodMs, log }) },
     { name: 'taint-eviction', workers: 2, ...taintEvictionController({ client, nodes, pods, events: recorder('taint-eviction-controller'), log }) },
+    { name: 'endpointslice', workers: 5, ...endpointSliceController({ client, services, pods, slices, log }) },
+    { name: 'endpoints', workers: 5, ...endpointsController({ client, services, pods, endpoints, log }) },
   ];
   await informers.waitForSync();
   const running = controllers.map((c) => runController({ ...c, log }));
@@ -87,6 +95,18 @@ export async function startWorkloadControllers(client: RestClient, informers: Sh
       await Promise.all(running);
     },
   };
+}
+
+/** Runs `work` until it succeeds, waiting longer after each failure (up to 30 s). */
+async function keepTrying(work: () => Promise<void>, failed: (err: Error) => void): Promise<void> {
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      return await work();
+    } catch (err) {
+      failed(err as Error);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 /** The node grace period from KUBELAB_NODE_GRACE_SECONDS (ms), or undefined for the default. */
@@ -102,8 +122,9 @@ export async function runControllerManager(): Promise<void> {
     title: 'controller-manager',
     healthPort: CONTROLLER_MANAGER_PORT,
     doing: 'starting controllers',
-    lead: ({ client, ca, log, fatal }) => {
+    lead: ({ client, ca, log, say, fatal }) => {
       const informers = new SharedInformers(client, { log });
+      void keepTrying(() => ensureAddons(client, say), (err) => say(`add-ons: ${err.message}`));
       void runNamespaceDefaults(client, informers, ca.cert, log).catch(fatal('namespace-defaults'));
       startWorkloadControllers(client, informers, { log, nodeGraceMs: nodeGraceFromEnv() }).catch(fatal('workload controllers'));
     },

@@ -1,8 +1,13 @@
 import Docker from 'dockerode';
+import { restoreUserDockerEnv } from '../cluster/docker-env.js';
 import { KubelabError, errorMessage } from '../errors.js';
 
-/** A dockerode client for the engine the environment points at (DOCKER_HOST etc., else the local socket). */
+/**
+ * A dockerode client for the engine the environment points at (DOCKER_HOST etc., else the local
+ * socket). A shell pointed at a node by `kubelab docker-env` still means the user's own engine.
+ */
 export function connectDocker(): Docker {
+  restoreUserDockerEnv(process.env);
   return new Docker();
 }
 

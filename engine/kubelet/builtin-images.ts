@@ -2,10 +2,13 @@
 // static busybox: the sandbox image (busybox alone) and `kubelab/busybox:1`, a small busybox image
 // with every applet, /etc/passwd and /tmp, for examples, tests and `kubectl run`.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import type { DockerApi } from './docker-api.js';
 import { PAUSE_IMAGE } from './container-config.js';
+import { CLUSTER_BUNDLE_PATH } from '../supervisor/contract.js';
 
 /** The busybox image every node offers. */
 export const BUSYBOX_IMAGE = 'kubelab/busybox:1';
@@ -47,10 +50,10 @@ export function tarOf(entries: TarEntry[]): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Imports `entries` as image `ref` unless the runtime has it. */
 /** Images known to be present (checked once per agent; a removed one is imported again after a failed create). */
 const present = new Set<string>();
 
+/** Imports `entries` as image `ref` unless the runtime has it. */
 async function ensureImage(docker: DockerApi, ref: string, entries: () => Promise<TarEntry[]>, changes: string[] = []): Promise<void> {
   if (present.has(ref)) return;
   if (await docker.hasImage(ref)) {
@@ -90,4 +93,57 @@ export function ensureBusyboxImage(docker: DockerApi, busybox = '/bin/busybox'):
       { path: 'var/www', dir: true, mode: 0o755 },
     ];
   }, ['CMD ["sh"]', 'ENV PATH=/bin']);
+}
+
+/** Repository of the image of kubelab's own cluster add-ons (DNS): Node.js and the cluster bundle. */
+export const SYSTEM_IMAGE_REPO = 'kubelab/system';
+
+let systemRef: string | undefined;
+
+/** The system image's reference: its tag is a hash of the bundle, so a new bundle means a new image. */
+export async function systemImage(bundle = CLUSTER_BUNDLE_PATH): Promise<string> {
+  systemRef ??= `${SYSTEM_IMAGE_REPO}:${createHash('sha256').update(await readFile(bundle)).digest('hex').slice(0, 12)}`;
+  return systemRef;
+}
+
+/** The shared libraries `binary` loads, as absolute paths (the dynamic loader included). */
+async function sharedLibraries(binary: string): Promise<string[]> {
+  const { stdout } = await promisify(execFile)('ldd', [binary]);
+  return stdout
+    .split('\n')
+    .map((line) => /=>\s*(\/\S+)/.exec(line)?.[1] ?? /^\s*(\/\S+)\s+\(/.exec(line)?.[1])
+    .filter((p): p is string => Boolean(p));
+}
+
+/**
+ * Makes the system image when `image` names it and the runtime lacks it: the node's own Node.js
+ * with the libraries it links and the cluster bundle, entrypoint `node cluster.cjs` (the pod's
+ * args name the command). Built on first use only, so nodes that run no add-on never carry it.
+ * Returns whether `image` was the system image.
+ */
+export async function ensureSystemImage(docker: DockerApi, image: string): Promise<boolean> {
+  if (image !== (await systemImage())) return false;
+  await ensureImage(docker, image, async () => {
+    const binaries = [process.execPath, ...(await sharedLibraries(process.execPath))];
+    const contents = new Map(await Promise.all(binaries.map(async (f) => [f, await readFile(f)] as const)));
+    // Debian's Node.js loads some of its own internals (the CommonJS lexer, undici, acorn) from
+    // /usr/share/nodejs at start: the paths are written in its library.
+    const internals = new Set<string>();
+    for (const data of contents.values()) for (const m of data.toString('latin1').matchAll(/\/usr\/share\/nodejs\/[\w./-]+\.js/g)) internals.add(m[0]);
+    for (const f of internals) {
+      const data = await readFile(f).catch(() => undefined);
+      if (data) contents.set(f, data);
+    }
+    contents.set(CLUSTER_BUNDLE_PATH, await readFile(CLUSTER_BUNDLE_PATH));
+    const files = [...contents.keys()];
+    const dirs = new Set<string>(['tmp', 'etc']);
+    for (const f of files) for (let d = dirname(f); d !== '/'; d = dirname(d)) dirs.add(d.slice(1));
+    return [
+      ...[...dirs].sort().map((d) => ({ path: d, dir: true as const, mode: d === 'tmp' ? 0o1777 : 0o755 })),
+      ...files.map((f) => ({ path: f.slice(1), data: contents.get(f)!, mode: 0o755 })),
+      { path: 'etc/passwd', data: Buffer.from('root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n'), mode: 0o644 },
+      { path: 'etc/group', data: Buffer.from('root:x:0:\nnogroup:x:65534:\n'), mode: 0o644 },
+    ];
+  }, [`ENTRYPOINT ["${process.execPath}", "${CLUSTER_BUNDLE_PATH}"]`]);
+  return true;
 }

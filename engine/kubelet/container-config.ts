@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { milliCpu, units } from '../scheduler/resources.js';
 import { CONTAINER_KIND, CONTAINER_NAME, MANAGED, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT, SANDBOX_NAME, SPEC_HASH } from './labels.js';
+import type { DnsSettings } from './cluster-network.js';
 import type { Container, Pod } from './pod-types.js';
 
 /** The image the sandbox runs (made by the agent from the node's busybox; see builtin-images.ts). */
@@ -24,8 +25,8 @@ export function podHostname(pod: Pod): string {
   return (pod.spec.hostname || pod.metadata.name).slice(0, 63).replace(/[-.]+$/, '');
 }
 
-/** Docker config of the pod's sandbox. */
-export function sandboxConfig(pod: Pod, attempt: number): object {
+/** Docker config of the pod's sandbox; `dns` is the resolver its containers get. */
+export function sandboxConfig(pod: Pod, attempt: number, dns?: DnsSettings): object {
   return {
     Image: PAUSE_IMAGE,
     Cmd: ['/bin/busybox', 'sleep', '2147483647'],
@@ -37,7 +38,7 @@ export function sandboxConfig(pod: Pod, attempt: number): object {
       IpcMode: 'shareable',
       RestartPolicy: { Name: 'no' },
       LogConfig: { Type: 'none', Config: {} },
-      // Cluster DNS arrives with the services issue; until then pods resolve as their node does.
+      ...(dns ? { Dns: dns.servers, DnsSearch: dns.searches, DnsOptions: dns.options } : {}),
     },
   };
 }

@@ -1,8 +1,9 @@
 // A small client of the Docker Engine API over the nested dockerd's unix socket, for the
 // cluster side (the node agent and its node endpoint). The host side uses dockerode; the node
 // bundle keeps to node:http so that it stays small and loads fast on every node.
-import { request, type IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Duplex, Readable } from 'node:stream';
 import { DOCKER_SOCKET } from '../supervisor/contract.js';
 
 /** An answer of the engine other than 2xx (code 0: the engine could not be reached). */
@@ -54,17 +55,32 @@ interface Call {
   timeoutMs?: number;
 }
 
-/** The Docker Engine API of one socket. */
+/** Another node's engine, over TCP with TLS (its port 2376), as a client the cluster CA signed. */
+export interface RemoteEngine {
+  host: string;
+  port: number;
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** The Docker Engine API of one socket, or of a remote engine over TLS. */
 export class DockerApi {
-  constructor(readonly socketPath = DOCKER_SOCKET) {}
+  constructor(readonly endpoint: string | RemoteEngine = DOCKER_SOCKET) {}
+
+  /** Starts a request on this engine's transport. */
+  private open(opts: RequestOptions, onResponse?: (res: IncomingMessage) => void): ClientRequest {
+    const e = this.endpoint;
+    if (typeof e === 'string') return httpRequest({ ...opts, socketPath: e }, onResponse);
+    return httpsRequest({ ...opts, host: e.host, port: e.port, ca: e.ca, cert: e.cert, key: e.key }, onResponse);
+  }
 
   /** Sends a request and resolves with the raw answer (any status). */
   private send(call: Call): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const body = call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
-      const req = request(
+      const req = this.open(
         {
-          socketPath: this.socketPath,
           method: call.method ?? 'GET',
           path: withQuery(call.path, call.query),
           headers: { ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}), ...call.headers },
@@ -102,8 +118,7 @@ export class DockerApi {
   hijack(call: Call): Promise<{ socket: Duplex; head: Buffer }> {
     return new Promise((resolve, reject) => {
       const body = call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
-      const req = request({
-        socketPath: this.socketPath,
+      const req = this.open({
         method: call.method ?? 'POST',
         path: withQuery(call.path, call.query),
         headers: {
@@ -228,12 +243,34 @@ export class DockerApi {
   importImage(tar: Buffer, repo: string, tag: string, changes: string[] = []): Promise<string> {
     const path = withQuery('/images/create', { fromSrc: '-', repo, tag }) + changes.map((c) => `&changes=${encodeURIComponent(c)}`).join('');
     return new Promise((resolve, reject) => {
-      const req = request(
-        { socketPath: this.socketPath, method: 'POST', path, headers: { 'content-type': 'application/x-tar', 'content-length': tar.length } },
+      const req = this.open(
+        { method: 'POST', path, headers: { 'content-type': 'application/x-tar', 'content-length': tar.length } },
         (res) => void readAll(res).then((b) => ((res.statusCode ?? 0) < 300 ? resolve(b.toString()) : reject(new DockerApiError(res.statusCode ?? 0, messageOf(b, res.statusCode ?? 0)))), reject),
       );
       req.on('error', (err) => reject(new DockerApiError(0, `docker engine unreachable: ${err.message}`)));
       req.end(tar);
+    });
+  }
+
+  /** The image `ref` as a `docker save` archive. */
+  saveImage(ref: string): Promise<IncomingMessage> {
+    return this.stream({ path: '/images/get', query: { names: ref }, timeoutMs: 120_000 });
+  }
+
+  /** Loads a `docker save` archive (`docker load`); rejects with the engine's message when it fails. */
+  loadImage(archive: Readable): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const req = this.open({ method: 'POST', path: '/images/load?quiet=1', headers: { 'content-type': 'application/x-tar' } }, (res) => {
+        void readAll(res).then((b) => {
+          const status = res.statusCode ?? 0;
+          if (status >= 300) return reject(new DockerApiError(status, messageOf(b, status)));
+          const failed = /"error(?:Detail)?":\s*(?:\{"message":)?\s*"([^"]+)"/.exec(b.toString());
+          return failed ? reject(new DockerApiError(500, failed[1]!)) : resolve();
+        }, reject);
+      });
+      req.on('error', (err) => reject(new DockerApiError(0, `docker engine unreachable: ${err.message}`)));
+      archive.on('error', (err) => req.destroy(err));
+      archive.pipe(req);
     });
   }
 

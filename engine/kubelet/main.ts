@@ -7,15 +7,17 @@ import type { ApiObject } from '../api/resource-type.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { SharedInformers } from '../client/informer.js';
 import { runController } from '../client/controller.js';
+import { nodeApiConfig } from '../client/node-credentials.js';
 import { RestClient } from '../client/rest-client.js';
 import { WorkQueue } from '../client/work-queue.js';
 import { createLogger } from '../log/logger.js';
-import { podCidrFor } from '../network/ipam.js';
-import { parsePeers, PEERS_PATH } from '../network/peers.js';
-import { APISERVER_PORT, NODE_ENDPOINT_PORT, PKI_DIR } from '../supervisor/contract.js';
+import { NODE_ENDPOINT_PORT, PKI_DIR } from '../supervisor/contract.js';
 import { COMPONENTS, mirrorPodName } from '../supervisor/static-pods.js';
 import { DockerApi } from './docker-api.js';
 import type { ConfigSource } from './env.js';
+import { PeerImages } from './peer-images.js';
+import { hairpinSetter } from './hairpin.js';
+import { nodeDnsRelayAddress, nodeResolverForPods, parseResolvConf, type ServiceInfo } from './cluster-network.js';
 import { ensureBusyboxImage, ensurePauseImage } from './builtin-images.js';
 import { MANAGED, POD_UID } from './labels.js';
 import { LEASE_RENEW_MS, machineFacts, nodeStatus, registerNode, renewLease, RESERVED_MEMORY, type NodeIdentityFacts } from './node-status.js';
@@ -33,15 +35,6 @@ function identity(env: NodeJS.ProcessEnv): { name: string; ip: string; podCIDR: 
   const { KUBELAB_NODE_NAME: name, KUBELAB_NODE_IP: ip, KUBELAB_POD_CIDR: podCIDR, KUBELAB_ROLE: role } = env;
   if (!name || !ip || !podCIDR || !role) throw new Error('KUBELAB_NODE_NAME, KUBELAB_NODE_IP, KUBELAB_POD_CIDR and KUBELAB_ROLE must be set');
   return { name, ip, podCIDR, controlPlane: role === 'control-plane' };
-}
-
-/** Where the apiserver is: on loopback on the control plane, else at the control-plane node's address. */
-async function apiserverUrl(controlPlane: boolean): Promise<{ url: string; peers: number }> {
-  const peers = parsePeers(await readFile(PEERS_PATH, 'utf8')).peers;
-  if (controlPlane) return { url: `https://127.0.0.1:${APISERVER_PORT}`, peers: peers.length };
-  const cp = peers.find((p) => p.podCIDR === podCidrFor(0));
-  if (!cp) throw new Error(`no control-plane node in ${PEERS_PATH}`);
-  return { url: `https://${cp.ip}:${APISERVER_PORT}`, peers: peers.length };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,9 +57,9 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   const log = createLogger((level, m) => say(`${level}: ${m}`));
   const me = identity(env);
   const read = (f: string) => readFile(`${PKI_DIR}/${f}`, 'utf8');
-  const [ca, cert, key] = await Promise.all([read('ca.crt'), read('node.crt'), read('node.key')]);
-  const api = await apiserverUrl(me.controlPlane);
-  const client = new RestClient({ server: api.url, ca, cert, key, userAgent: `kubelet/${me.name}` });
+  const api = await nodeApiConfig(me.controlPlane, `kubelet/${me.name}`);
+  const client = new RestClient(api.config);
+  const { ca } = api.config;
   const docker = new DockerApi();
   await retry('waiting for the nested dockerd', () => docker.ping(), say);
   const version = await retry('asking dockerd its version', () => docker.version(), say);
@@ -76,7 +69,7 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   }, say);
   const id: NodeIdentityFacts = { ...me, taintControlPlane: api.peers > 1 };
   const nodeUid = await retry('registering the node', () => registerNode(client, id), say);
-  say(`node agent on ${me.name}: registered with the apiserver at ${api.url}`);
+  say(`node agent on ${me.name}: registered with the apiserver at ${api.config.server}`);
 
   // Heartbeats: the Lease often, the status less often (and at once on start).
   let facts = await machineFacts(version.Version, me.name);
@@ -100,6 +93,9 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   const informers = new SharedInformers(client, { log });
   const pods = informers.for<ApiObject & Pod>({ group: '', version: 'v1', resource: 'pods', fieldSelector: `spec.nodeName=${me.name}` });
   pods.addIndex('uid', (p) => [p.metadata.uid ?? '']);
+  // Services give pods their environment variables; the node's resolver is the base of pods' DNS.
+  const services = informers.for<ApiObject & ServiceInfo>({ group: '', version: 'v1', resource: 'services' });
+  const nodeDns = nodeResolverForPods(parseResolvConf(await readFile('/etc/resolv.conf', 'utf8').catch(() => '')), nodeDnsRelayAddress(me.podCIDR));
   const queue = new WorkQueue();
   const enqueue = (p: Pod) => {
     if (!isMirrorPod(p) && p.metadata.uid) queue.add(p.metadata.uid);
@@ -121,19 +117,26 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   };
   const nodeFacts = { allocatableMilliCpu: facts.cpus * 1000, allocatableMemory: Math.max(0, facts.memoryBytes - RESERVED_MEMORY) };
   const events = new EventRecorder(client, { component: 'kubelet', host: me.name }, { log: say });
+  // Sandboxes that outlived an agent restart keep their ports' mode; this covers any that did not.
+  const hairpin = hairpinSetter('docker0', say);
+  void hairpin();
   const sync = new PodSync({
     docker,
     client,
     events,
     config,
     volumes: new PodVolumes(config, tokens, nodeFacts),
-    node: { name: me.name, ip: me.ip, facts: nodeFacts },
+    node: { name: me.name, ip: me.ip, facts: nodeFacts, dns: nodeDns },
+    services: () => services.list(),
+    peerImages: new PeerImages(docker, me.name, say),
+    sandboxStarted: hairpin,
     pod: (uid) => pods.byIndex('uid', uid).find((p) => !isMirrorPod(p)),
     requeue: (uid) => queue.add(uid),
     log: say,
   });
   pods.start();
-  await pods.waitForSync();
+  services.start();
+  await Promise.all([pods.waitForSync(), services.waitForSync()]);
   say(`node agent on ${me.name}: ${pods.list().length} pod(s) bound here`);
 
   // Containers whose pod is gone (deleted while the agent was down) are swept; Docker events wake pods up.

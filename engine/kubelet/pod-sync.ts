@@ -5,9 +5,10 @@ import type { EventRecorder } from '../client/event-recorder.js';
 import type { RestClient } from '../client/rest-client.js';
 import { containerConfig, PAUSE_IMAGE, sandboxConfig, specHash } from './container-config.js';
 import { DockerApiError, type ContainerSummary, type DockerApi } from './docker-api.js';
+import { podDns, serviceEnv, type DnsSettings, type ServiceInfo } from './cluster-network.js';
 import { commandLine, containerEnv, ContainerConfigError, type ConfigSource, type NodeFacts } from './env.js';
 import { containerName, SANDBOX_NAME, podFilter } from './labels.js';
-import { ensurePauseImage, forgetImage } from './builtin-images.js';
+import { ensurePauseImage, ensureSystemImage, forgetImage } from './builtin-images.js';
 import { RecordReader, type Attempt, type PodRecords } from './pod-records.js';
 import { podStatus, shouldRestart, type ContainerView, type PodView } from './pod-status.js';
 import { podKey, type Container, type Handler, type Pod } from './pod-types.js';
@@ -30,7 +31,13 @@ export interface PodSyncDeps {
   events: EventRecorder;
   config: ConfigSource;
   volumes: PodVolumes;
-  node: { name: string; ip: string; facts: NodeFacts };
+  node: { name: string; ip: string; facts: NodeFacts; dns: DnsSettings };
+  /** Called after a pod sandbox on the bridge started (hairpin mode for its port). */
+  sandboxStarted?: () => Promise<void>;
+  /** Copies images other nodes have (absent in tests that run without peers). */
+  peerImages?: { fetch(image: string): Promise<string | undefined> };
+  /** The Services pods' environments are made from (every namespace's; see serviceEnv). */
+  services(): ServiceInfo[];
   /** The pod with this uid as the informer has it (undefined once it is gone). */
   pod(uid: string): Pod | undefined;
   /** Asks for another sync of the pod soon (probe results, kills). */
@@ -295,8 +302,9 @@ export class PodSync {
     try {
       await ensurePauseImage(this.d.docker);
       const attempt = current ? current.record.attempt + 1 : 0;
-      const id = await this.d.docker.createContainer(containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, SANDBOX_NAME, attempt), sandboxConfig(pod, attempt));
+      const id = await this.d.docker.createContainer(containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, SANDBOX_NAME, attempt), sandboxConfig(pod, attempt, podDns(pod, this.d.node.dns)));
       await this.d.docker.startContainer(id);
+      if (!pod.spec.hostNetwork) await this.d.sandboxStarted?.();
       const info = await this.d.docker.inspectContainer(id);
       return { id, ip: pod.spec.hostNetwork ? this.d.node.ip : RecordReader.sandboxIp(info), recreated: Boolean(current) };
     } catch (err) {
@@ -311,8 +319,23 @@ export class PodSync {
     const uid = pod.metadata.uid!;
     const image = c.image ?? '';
     const policy = pullPolicy(c);
-    const present = await this.d.docker.hasImage(image);
     const target = eventTarget(pod, c.name);
+    // kubelab's own add-on image is made on the node from its own files, never pulled.
+    const made = await ensureSystemImage(this.d.docker, image).catch((err: Error) => {
+      this.d.log(`making ${image}: ${err.message}`);
+      return false;
+    });
+    let present = made || (await this.d.docker.hasImage(image));
+    if (!present && this.d.peerImages) {
+      // Another node may have it (built there through docker-env): copying is no registry pull, so any policy allows it.
+      const began = Date.now();
+      const from = await this.d.peerImages.fetch(image).catch(() => undefined);
+      if (from) {
+        this.d.events.emit(target, 'Normal', 'Pulled', `Successfully copied image "${image}" from node ${from} in ${((Date.now() - began) / 1000).toFixed(3)}s`);
+        present = true;
+        if (policy !== 'Always') return true;
+      }
+    }
     if (policy === 'Never') {
       if (present) return true;
       const message = `Container image "${image}" is not present with pull policy of Never`;
@@ -360,7 +383,7 @@ export class PodSync {
     if (!(await this.ensureImage(pod, c, timers))) return;
     let id: string;
     try {
-      const env = await containerEnv(pod, c, this.d.config, this.d.node.facts);
+      const env = await containerEnv(pod, c, this.d.config, this.d.node.facts, serviceEnv(pod, this.d.services()));
       const mounts = await this.d.volumes.mountsFor(pod, c, env);
       const cmd = commandLine(c, env);
       id = await this.d.docker.createContainer(containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, c.name, attempt), containerConfig(pod, { container: c, kind, attempt, env, ...cmd, mounts, sandboxId }));

@@ -141,6 +141,9 @@ export interface PodSpec {
   shareProcessNamespace?: boolean;
   securityContext?: { runAsUser?: number; runAsGroup?: number; runAsNonRoot?: boolean; fsGroup?: number; supplementalGroups?: number[] };
   dnsPolicy?: string;
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: { name?: string; value?: string }[] };
+  enableServiceLinks?: boolean;
+  setHostnameAsFQDN?: boolean;
   priority?: number;
 }
 

@@ -30,3 +30,9 @@ export const APISERVER_CLIENT_CN = 'kube-apiserver-kubelet-client';
 /** Health ports of the controller-manager and the scheduler on the control-plane node (as on kubeadm clusters). */
 export const CONTROLLER_MANAGER_PORT = 10257;
 export const SCHEDULER_PORT = 10259;
+
+/** Port of every node's nested dockerd with TLS (docker-env, and nodes fetching images from each other). */
+export const DOCKER_TLS_PORT = 2376;
+
+/** Port of the control-plane node's TLS tunnel to node ports (the host's forwarder dials it through its published port). */
+export const PORT_TUNNEL_PORT = 6444;

@@ -1,5 +1,5 @@
 import { bridgeAddressFor } from '../network/ipam.js';
-import { CLUSTER_BUNDLE_PATH, DOCKER_SOCKET, ETCD_CLIENT_URL } from './contract.js';
+import { CLUSTER_BUNDLE_PATH, DOCKER_SOCKET, DOCKER_TLS_PORT, ETCD_CLIENT_URL, PKI_DIR } from './contract.js';
 import type { ProcessSpec } from './process.js';
 
 /** This node's identity, from the environment the host gave the container. */
@@ -8,6 +8,8 @@ export interface NodeIdentity {
   index: number;
   role: string;
   podCIDR: string;
+  /** Whether the host gave this node its TLS pair (nodes made by older versions lack it). */
+  dockerTls?: boolean;
 }
 
 /** Arguments of the node's nested dockerd: its bridge owns the node's podCIDR, and it never masquerades (kubelab's rules do). */
@@ -21,6 +23,10 @@ export function dockerdArgs(node: NodeIdentity): string[] {
     '--data-root=/var/lib/docker',
     '--exec-root=/run/docker',
     '--pidfile=/run/docker.pid',
+    // TLS on 2376 for docker-env and for other nodes fetching images: only clients the cluster CA signed.
+    ...(node.dockerTls
+      ? [`--host=tcp://0.0.0.0:${DOCKER_TLS_PORT}`, '--tlsverify', `--tlscacert=${PKI_DIR}/ca.crt`, `--tlscert=${PKI_DIR}/node-serving.crt`, `--tlskey=${PKI_DIR}/node-serving.key`]
+      : []),
   ];
 }
 
@@ -57,5 +63,10 @@ export function processesFor(node: NodeIdentity): ProcessSpec[] {
   }
   list.push({ name: 'dockerd', command: 'dockerd', args: dockerdArgs(node), logFile: '/var/log/kubelab/dockerd.log' });
   list.push({ name: 'node-agent', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'node-agent'], logFile: '/var/log/kubelab/node-agent.log' });
+  list.push({ name: 'proxy', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'proxy'], logFile: '/var/log/kubelab/proxy.log' });
+  // The host's way to NodePorts: after the proxy, whose rules its connections go through.
+  if (node.role === 'control-plane') {
+    list.push({ name: 'port-tunnel', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'port-tunnel'], logFile: '/var/log/kubelab/port-tunnel.log' });
+  }
   return list;
 }

@@ -1,16 +1,19 @@
-import { watch } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { dirname } from 'node:path';
 import { CLUSTER_CIDR } from '../network/ipam.js';
+import { runNodeDnsRelay } from '../dns/node-relay.js';
+import { nodeDnsRelayAddress } from '../kubelet/cluster-network.js';
+import { createLogger } from '../log/logger.js';
 import { NodeNetwork } from '../network/node-network.js';
 import { PEERS_PATH } from '../network/peers.js';
 import { prepareCgroups } from './cgroups.js';
 import { clusterCa, localApiConfig } from '../client/credentials.js';
 import { RestClient } from '../client/rest-client.js';
-import { APISERVER_PORT, CONTROLLER_MANAGER_PORT, DOCKER_SOCKET, SCHEDULER_PORT, ETCD_CLIENT_URL, READY_LINE, READY_PATH } from './contract.js';
+import { APISERVER_PORT, CONTROLLER_MANAGER_PORT, DOCKER_SOCKET, SCHEDULER_PORT, ETCD_CLIENT_URL, PKI_DIR, READY_LINE, READY_PATH } from './contract.js';
 import { StaticPodReporter } from './static-pods.js';
 import { processesFor, type NodeIdentity } from './processes.js';
 import { SupervisedProcess } from './process.js';
@@ -22,7 +25,7 @@ export function identityFromEnv(env: NodeJS.ProcessEnv): NodeIdentity {
   if (!name || index === undefined || !role || !podCIDR) {
     throw new Error('KUBELAB_NODE_NAME, KUBELAB_NODE_INDEX, KUBELAB_ROLE and KUBELAB_POD_CIDR must be set');
   }
-  return { name, index: Number(index), role, podCIDR };
+  return { name, index: Number(index), role, podCIDR, dockerTls: existsSync(`${PKI_DIR}/node-serving.crt`) };
 }
 
 /**
@@ -69,6 +72,8 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
   };
   // Network rules wait for dockerd: both take the xtables lock, and dockerd starts slower when they race.
   await waitForDocker();
+  // Pods reach the node's resolver through this relay on the bridge (see dns/node-relay.ts).
+  void runNodeDnsRelay(nodeDnsRelayAddress(node.podCIDR), createLogger((level, m) => say(`${level}: ${m}`)));
   await Promise.all([reconcile(), node.role === 'control-plane' ? waitFor(apiserverReady) : undefined]);
   await writeFile(READY_PATH, `${new Date().toISOString()}\n`);
   say(READY_LINE);
