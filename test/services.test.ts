@@ -3,7 +3,10 @@
 // proxy's rules on every node (spreading over ready endpoints only, ClientIP affinity, hairpin,
 // connection refused without endpoints, node ports), cluster DNS (A, headless, SRV, pod records,
 // search paths) and the rules coming back after a cluster stop/start.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +20,8 @@ const name = clusterName('svc');
 const kubeconfig = join(home, 'kube', 'config');
 const env = { KUBECONFIG: kubeconfig };
 const workers = [`${name}-worker`, `${name}-worker2`];
+/** The tutorial's local image, built on the host's engine (removed after the suite). */
+const ECHO_IMAGE = `kubelab-test/echo:${name}`;
 let engine: Engine;
 
 async function k(args: string[], input?: string): Promise<string> {
@@ -76,9 +81,10 @@ async function answers(url: string, n: number): Promise<string[]> {
 }
 
 /** GET http://127.0.0.1:<port>/ from the host: the body, 'refused' when nothing listens, 'error: …' otherwise. */
-const hostGet = (port: number) =>
+const hostGet = (port: number, path = '/') =>
   new Promise<string>((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', timeout: 3000 }, (res) => {
+    // busybox httpd passes CGI headers on with bare LFs, which Node's strict parser refuses.
+    const req = request({ host: '127.0.0.1', port, path, timeout: 3000, insecureHTTPParser: true }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve(body.trim()));
@@ -109,6 +115,7 @@ describe.sequential('services and DNS on a 3-node cluster', () => {
   }, 300_000);
   afterAll(async () => {
     await forceRemove(name);
+    await engine.docker.getImage(ECHO_IMAGE).remove().catch(() => undefined);
   });
 
   it('has the kubernetes and kube-dns Services, and tells pods where the apiserver is', async () => {
@@ -257,6 +264,38 @@ describe.sequential('services and DNS on a 3-node cluster', () => {
     expect(await hostGet(18080)).toMatch(/^echo-/);
     expect(await k(['get', 'svc', 'echo-lb'])).toMatch(/echo-lb +LoadBalancer +10\.\S+ +127\.0\.0\.1 +18080:3\d{4}\/TCP/);
   }, 120_000);
+
+  it('runs the tutorial: a local image loaded, create deployment, expose as NodePort, open its URL from the host', async () => {
+    // An echo server image built on the host's engine, as a user would build one.
+    const dir = mkdtempSync(join(tmpdir(), 'kubelab-echo-'));
+    const base = await engine.busyboxImage(() => {});
+    writeFileSync(join(dir, 'Dockerfile'), [
+      `FROM ${base}`,
+      'LABEL io.kubelab.test=services',
+      'RUN mkdir -p /www/cgi-bin && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho echo from \\$(hostname) to \\$REMOTE_ADDR\\n" > /www/cgi-bin/echo && chmod +x /www/cgi-bin/echo',
+      'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
+      '',
+    ].join('\n'));
+    await new Promise<void>((resolve, reject) => execFile('docker', ['build', '-q', '-t', ECHO_IMAGE, dir], (err) => (err ? reject(err) : resolve())));
+    const load = await kubelab(['image', 'load', ECHO_IMAGE, '--name', name], { home, env });
+    expect(load.code, load.stderr).toBe(0);
+    await k(['create', 'deployment', 'hello', `--image=${ECHO_IMAGE}`, '--port=8080']);
+    await k(['expose', 'deployment', 'hello', '--type=NodePort', '--port=8080']);
+    await k(['rollout', 'status', 'deployment/hello', '--timeout=120s']);
+    expect(await k(['get', 'pod', '-l', 'app=hello'])).toMatch(/hello-\S+ +1\/1 +Running/);
+    const url = (await kubelab(['service', 'hello', '-n', 'net', '--cluster', name, '--url'], { home, env })).stdout.trim();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:3\d{4}$/);
+    const port = Number(url.split(':').pop());
+    let last = '';
+    await until(async () => /^echo from hello-/.test((last = await hostGet(port, '/cgi-bin/echo'))), 10_000, 'the tutorial app answering on the host').catch((err: Error) => {
+      throw new Error(`${err.message}; last answer: ${last}`);
+    });
+    const nodes = await kubectl(kubeconfig, ['describe', 'nodes']);
+    for (const section of ['Conditions:', 'MemoryPressure', 'Ready', 'Addresses:', 'InternalIP:', 'Capacity:', 'Allocatable:', 'System Info:', 'Container Runtime Version:', 'Kubelet Version:', 'PodCIDR:', 'Non-terminated Pods:', 'Allocated resources:', 'Events:']) {
+      expect(nodes.stdout).toContain(section);
+    }
+    expect(nodes.stdout).toMatch(/net +hello-\S+ +0 \(0%\)/);
+  }, 180_000);
 
   it('programs the rules again after the cluster stops and starts', async () => {
     expect((await kubelab(['stop', name], { home, env })).code).toBe(0);

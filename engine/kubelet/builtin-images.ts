@@ -3,8 +3,9 @@
 // with every applet, /etc/passwd and /tmp, for examples, tests and `kubectl run`.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DockerApi } from './docker-api.js';
 import { PAUSE_IMAGE } from './container-config.js';
@@ -106,44 +107,50 @@ export async function systemImage(bundle = CLUSTER_BUNDLE_PATH): Promise<string>
   return systemRef;
 }
 
-/** The shared libraries `binary` loads, as absolute paths (the dynamic loader included). */
-async function sharedLibraries(binary: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)('ldd', [binary]);
-  return stdout
-    .split('\n')
-    .map((line) => /=>\s*(\/\S+)/.exec(line)?.[1] ?? /^\s*(\/\S+)\s+\(/.exec(line)?.[1])
-    .filter((p): p is string => Boolean(p));
-}
+/**
+ * The script that imports the system image: a tar of the node's Node.js, the libraries it links
+ * (ldd), the internals Debian's build loads from /usr/share/nodejs (their paths are written in its
+ * library) and the bundle, piped into `docker import`. Run as a child process, so the agent never
+ * holds the ~60 MB in its own heap.
+ */
+export const SYSTEM_IMAGE_SCRIPT = [
+  'set -eu',
+  'libs=$(ldd "$NODE" | sed -n "s/.*=> \\(\\/[^ ]*\\).*/\\1/p; s/^[[:space:]]*\\(\\/[^ ]*\\) (.*/\\1/p")',
+  'internals=$(grep -aoh "/usr/share/nodejs/[A-Za-z0-9_./-]*[.]js" $libs "$NODE" | sort -u | while read -r f; do [ -e "$f" ] && echo "$f"; done || true)',
+  'mkdir -p "$WORK/etc" "$WORK/tmp" && chmod 1777 "$WORK/tmp"',
+  'printf "root:x:0:0:root:/root:/bin/false\\nnobody:x:65534:65534:nobody:/:/bin/false\\n" > "$WORK/etc/passwd"',
+  'printf "root:x:0:\\nnogroup:x:65534:\\n" > "$WORK/etc/group"',
+  'tar -c -h -f - -C / $(for f in "$NODE" "$BUNDLE" $libs $internals; do echo "${f#/}"; done) -C "$WORK" etc tmp | docker -H "unix://$SOCKET" import -c "$ENTRYPOINT" - "$IMAGE" >/dev/null',
+].join('\n');
 
 /**
  * Makes the system image when `image` names it and the runtime lacks it: the node's own Node.js
- * with the libraries it links and the cluster bundle, entrypoint `node cluster.cjs` (the pod's
- * args name the command). Built on first use only, so nodes that run no add-on never carry it.
- * Returns whether `image` was the system image.
+ * with what it needs and the cluster bundle, entrypoint `node cluster.cjs` (the pod's args name
+ * the command). Built on first use only, so nodes that run no add-on never carry it. Returns
+ * whether `image` was the system image.
  */
 export async function ensureSystemImage(docker: DockerApi, image: string): Promise<boolean> {
   if (image !== (await systemImage())) return false;
-  await ensureImage(docker, image, async () => {
-    const binaries = [process.execPath, ...(await sharedLibraries(process.execPath))];
-    const contents = new Map(await Promise.all(binaries.map(async (f) => [f, await readFile(f)] as const)));
-    // Debian's Node.js loads some of its own internals (the CommonJS lexer, undici, acorn) from
-    // /usr/share/nodejs at start: the paths are written in its library.
-    const internals = new Set<string>();
-    for (const data of contents.values()) for (const m of data.toString('latin1').matchAll(/\/usr\/share\/nodejs\/[\w./-]+\.js/g)) internals.add(m[0]);
-    for (const f of internals) {
-      const data = await readFile(f).catch(() => undefined);
-      if (data) contents.set(f, data);
+  if (present.has(image)) return true;
+  if (!(await docker.hasImage(image))) {
+    const work = await mkdtemp(join(tmpdir(), 'kubelab-system-'));
+    try {
+      await promisify(execFile)('sh', ['-c', SYSTEM_IMAGE_SCRIPT], {
+        env: {
+          PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+          NODE: process.execPath,
+          BUNDLE: CLUSTER_BUNDLE_PATH,
+          WORK: work,
+          SOCKET: typeof docker.endpoint === 'string' ? docker.endpoint : '/var/run/docker.sock',
+          IMAGE: image,
+          ENTRYPOINT: `ENTRYPOINT ["${process.execPath}", "${CLUSTER_BUNDLE_PATH}"]`,
+        },
+      });
+    } finally {
+      await rm(work, { recursive: true, force: true });
     }
-    contents.set(CLUSTER_BUNDLE_PATH, await readFile(CLUSTER_BUNDLE_PATH));
-    const files = [...contents.keys()];
-    const dirs = new Set<string>(['tmp', 'etc']);
-    for (const f of files) for (let d = dirname(f); d !== '/'; d = dirname(d)) dirs.add(d.slice(1));
-    return [
-      ...[...dirs].sort().map((d) => ({ path: d, dir: true as const, mode: d === 'tmp' ? 0o1777 : 0o755 })),
-      ...files.map((f) => ({ path: f.slice(1), data: contents.get(f)!, mode: 0o755 })),
-      { path: 'etc/passwd', data: Buffer.from('root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n'), mode: 0o644 },
-      { path: 'etc/group', data: Buffer.from('root:x:0:\nnogroup:x:65534:\n'), mode: 0o644 },
-    ];
-  }, [`ENTRYPOINT ["${process.execPath}", "${CLUSTER_BUNDLE_PATH}"]`]);
+    if (!(await docker.hasImage(image))) throw new Error(`importing ${image} failed`);
+  }
+  present.add(image);
   return true;
 }

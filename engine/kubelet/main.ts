@@ -16,6 +16,7 @@ import { COMPONENTS, mirrorPodName } from '../supervisor/static-pods.js';
 import { DockerApi } from './docker-api.js';
 import type { ConfigSource } from './env.js';
 import { PeerImages } from './peer-images.js';
+import { startServiceProxy } from '../proxy/main.js';
 import { hairpinSetter } from './hairpin.js';
 import { nodeDnsRelayAddress, nodeResolverForPods, parseResolvConf, type ServiceInfo } from './cluster-network.js';
 import { ensureBusyboxImage, ensurePauseImage } from './builtin-images.js';
@@ -134,6 +135,8 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
     requeue: (uid) => queue.add(uid),
     log: say,
   });
+  // The node's Service rules (our kube-proxy) follow the same informers.
+  startServiceProxy(informers, me.name, say);
   pods.start();
   services.start();
   await Promise.all([pods.waitForSync(), services.waitForSync()]);

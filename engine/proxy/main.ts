@@ -1,11 +1,9 @@
-// The service proxy process (our kube-proxy, iptables mode), one per node, started and restarted
-// by the node's supervisor: follows Services and EndpointSlices and rewrites the node's iptables
-// rules whenever they change, and every 30 s regardless (rules lost to a restart come back).
+// The service proxy (our kube-proxy, iptables mode), part of every node agent: follows Services
+// and EndpointSlices and rewrites the node's iptables rules whenever they change, and every 30 s
+// regardless (rules lost to a restart come back).
 import { execFile } from 'node:child_process';
 import type { ApiObject } from '../api/resource-type.js';
-import { SharedInformers } from '../client/informer.js';
-import { nodeApiConfig } from '../client/node-credentials.js';
-import { RestClient } from '../client/rest-client.js';
+import type { SharedInformers } from '../client/informer.js';
 import { createLogger } from '../log/logger.js';
 import { CLUSTER_CIDR } from '../network/ipam.js';
 import { conntrackCleanups } from './conntrack.js';
@@ -31,14 +29,13 @@ function run(cmd: string, args: string[], input?: string): Promise<string> {
   });
 }
 
-/** Runs the proxy until the process is stopped. The rules stay when it stops: services keep working while it restarts. */
-export async function runProxy(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const say = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+/**
+ * Keeps this node's Service rules in step with the cluster, from `informers` (the node agent's:
+ * the proxy runs inside it, which saves every node a process). The rules stay when the agent
+ * stops: Services keep working while it restarts. Returns a function that stops the syncing.
+ */
+export function startServiceProxy(informers: SharedInformers, node: string, say: (line: string) => void): () => void {
   const log = createLogger((level, m) => say(`${level}: ${m}`));
-  const { KUBELAB_NODE_NAME: node, KUBELAB_ROLE: role } = env;
-  if (!node || !role) throw new Error('KUBELAB_NODE_NAME and KUBELAB_ROLE must be set');
-  const api = await nodeApiConfig(role === 'control-plane', `kube-proxy/${node}`);
-  const informers = new SharedInformers(new RestClient(api.config), { log });
   const services = informers.for<ApiObject & Service>({ group: '', version: 'v1', resource: 'services' });
   const slices = informers.for<ApiObject & EndpointSlice>({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' });
 
@@ -53,7 +50,7 @@ export async function runProxy(env: NodeJS.ProcessEnv = process.env): Promise<vo
       const listing = await run('iptables', [...LOCK_WAIT, '-t', jump.table, '-S', jump.chain]);
       const fixes = jumpCommands(listing, jump);
       for (const args of fixes) await run('iptables', [...LOCK_WAIT, ...args]);
-      if (fixes.length) say(`jump ${jump.table}/${jump.chain} -> ${jump.rule.at(-1)} restored`);
+      if (fixes.length) say(`proxy: jump ${jump.table}/${jump.chain} -> ${jump.rule.at(-1)} restored`);
     }
     // Nothing to compare against on the first sync: entries from before a restart are left alone.
     const stale = previous && conntrack ? conntrackCleanups(previous, rules.ports) : [];
@@ -73,24 +70,25 @@ export async function runProxy(env: NodeJS.ProcessEnv = process.env): Promise<vo
     const ready = rules.ports.filter((p) => p.endpoints.length > 0).length;
     const endpoints = rules.ports.reduce((n, p) => n + p.endpoints.length, 0);
     say(
-      `synced ${rules.ports.length} service ports (${ready} with endpoints, ${endpoints} endpoints), ` +
+      `proxy: synced ${rules.ports.length} service ports (${ready} with endpoints, ${endpoints} endpoints), ` +
         `${rules.removedChains.length} stale chains removed, ${stale.length} conntrack cleanups in ${Date.now() - started} ms`,
     );
   };
 
-  const loop = new SyncLoop(sync, { minIntervalMs: MIN_SYNC_INTERVAL_MS, retryMs: RETRY_MS, onError: (err) => say(`sync failed: ${err.message}; retrying`) });
-  // Syncing before both caches are loaded would remove the rules of services not yet seen.
+  const loop = new SyncLoop(sync, { minIntervalMs: MIN_SYNC_INTERVAL_MS, retryMs: RETRY_MS, onError: (err) => say(`proxy: sync failed: ${err.message}; retrying`) });
   let synced = false;
   const changed = () => synced && loop.request();
   services.addHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
   slices.addHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
-  process.on('SIGTERM', () => {
-    loop.stop();
-    process.exit(0);
+  say(`proxy on ${node}: following services and endpointslices`);
+  let timer: NodeJS.Timeout | undefined;
+  void Promise.all([services.waitForSync(), slices.waitForSync()]).then(() => {
+    synced = true;
+    loop.request();
+    timer = setInterval(() => loop.request(), RESYNC_MS);
   });
-  say(`proxy on ${node}: following services and endpointslices at ${api.config.server}`);
-  await informers.waitForSync();
-  synced = true;
-  loop.request();
-  setInterval(() => loop.request(), RESYNC_MS);
+  return () => {
+    clearInterval(timer);
+    loop.stop();
+  };
 }

@@ -9,8 +9,6 @@ const commands: Record<string, () => Promise<void>> = {
   scheduler: async () => (await import('../scheduler/main.js')).runScheduler(),
   'node-agent': async () => (await import('../kubelet/main.js')).runNodeAgent(),
   dns: async () => (await import('../dns/main.js')).runDns(),
-  proxy: async () => (await import('../proxy/main.js')).runProxy(),
-  'port-tunnel': async () => (await import('../tunnel/main.js')).runPortTunnel(),
 };
 const command = process.argv[2] ?? '';
 const run = commands[command];

@@ -5,8 +5,7 @@ import { identityFromEnv } from './supervisor.js';
 describe('processes per role', () => {
   it('runs etcd, the apiserver, the controller-manager, the scheduler and dockerd on the control plane', () => {
     const list = processesFor({ name: 'dev-control-plane', index: 0, role: 'control-plane', podCIDR: '10.244.0.0/24' });
-    expect(list.map((p) => p.name)).toEqual(['etcd', 'apiserver', 'controller-manager', 'scheduler', 'dockerd', 'node-agent', 'proxy', 'port-tunnel']);
-    expect(list.at(-1)).toMatchObject({ args: ['/usr/lib/kubelab/cluster.cjs', 'port-tunnel'], logFile: '/var/log/kubelab/port-tunnel.log' });
+    expect(list.map((p) => p.name)).toEqual(['etcd', 'apiserver', 'controller-manager', 'scheduler', 'dockerd', 'node-agent']);
     expect(list[3]!.args).toEqual(['/usr/lib/kubelab/cluster.cjs', 'scheduler']);
     expect(list[1]!.args).toEqual(['/usr/lib/kubelab/cluster.cjs', 'apiserver']);
     const etcd = list[0]!;
@@ -16,11 +15,10 @@ describe('processes per role', () => {
     expect(list[4]!.args).toContain('--bip=10.244.0.1/24');
   });
 
-  it('runs dockerd, the node agent and the proxy on a worker, the bridge on the worker\'s podCIDR', () => {
+  it('runs dockerd and the node agent (which holds the service proxy) on a worker, the bridge on the worker\'s podCIDR', () => {
     const list = processesFor({ name: 'dev-worker2', index: 2, role: 'worker', podCIDR: '10.244.2.0/24' });
-    expect(list.map((p) => p.name)).toEqual(['dockerd', 'node-agent', 'proxy']);
+    expect(list.map((p) => p.name)).toEqual(['dockerd', 'node-agent']);
     expect(list[1]!.args.at(-1)).toBe('node-agent');
-    expect(list[2]).toMatchObject({ args: ['/usr/lib/kubelab/cluster.cjs', 'proxy'], logFile: '/var/log/kubelab/proxy.log' });
     expect(list[0]!.args).toEqual(expect.arrayContaining(['--bip=10.244.2.1/24', '--ip-masq=false']));
   });
 

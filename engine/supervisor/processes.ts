@@ -63,10 +63,5 @@ export function processesFor(node: NodeIdentity): ProcessSpec[] {
   }
   list.push({ name: 'dockerd', command: 'dockerd', args: dockerdArgs(node), logFile: '/var/log/kubelab/dockerd.log' });
   list.push({ name: 'node-agent', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'node-agent'], logFile: '/var/log/kubelab/node-agent.log' });
-  list.push({ name: 'proxy', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'proxy'], logFile: '/var/log/kubelab/proxy.log' });
-  // The host's way to NodePorts: after the proxy, whose rules its connections go through.
-  if (node.role === 'control-plane') {
-    list.push({ name: 'port-tunnel', command: process.execPath, args: [CLUSTER_BUNDLE_PATH, 'port-tunnel'], logFile: '/var/log/kubelab/port-tunnel.log' });
-  }
   return list;
 }

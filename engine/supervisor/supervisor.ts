@@ -6,6 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { dirname } from 'node:path';
 import { CLUSTER_CIDR } from '../network/ipam.js';
 import { runNodeDnsRelay } from '../dns/node-relay.js';
+import { startPortTunnel } from '../tunnel/main.js';
 import { nodeDnsRelayAddress } from '../kubelet/cluster-network.js';
 import { createLogger } from '../log/logger.js';
 import { NodeNetwork } from '../network/node-network.js';
@@ -85,7 +86,11 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
     // polling below still covers it
   }
   setInterval(() => void reconcile(), 3000);
-  if (node.role === 'control-plane') await reportStaticPods(node.name, processes, say);
+  if (node.role === 'control-plane') {
+    // The host's forwarder reaches node ports through this tunnel (see tunnel/ and forwarder/).
+    void startPortTunnel(nodeIp(), node.name, say).catch((err: Error) => say(`port tunnel: ${err.message}`));
+    await reportStaticPods(node.name, processes, say);
+  }
 }
 
 /** This node's address on the cluster network (eth0). */
