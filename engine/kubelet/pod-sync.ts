@@ -304,7 +304,8 @@ export class PodSync {
       const attempt = current ? current.record.attempt + 1 : 0;
       const id = await this.d.docker.createContainer(containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, SANDBOX_NAME, attempt), sandboxConfig(pod, attempt, podDns(pod, this.d.node.dns)));
       await this.d.docker.startContainer(id);
-      if (!pod.spec.hostNetwork) await this.d.sandboxStarted?.();
+      // Not awaited: the port's mode only matters once the pod talks to itself, milliseconds later.
+      if (!pod.spec.hostNetwork) void this.d.sandboxStarted?.();
       const info = await this.d.docker.inspectContainer(id);
       return { id, ip: pod.spec.hostNetwork ? this.d.node.ip : RecordReader.sandboxIp(info), recreated: Boolean(current) };
     } catch (err) {
