@@ -87,7 +87,7 @@ export function createEngine(opts: { log?: Logger; home?: string } = {}): Engine
   });
   const imagesOf = async (cluster: string, node?: string) => {
     const { nodes } = await clusters.status(cluster);
-    return { images: new ClusterImages(docker, state.pkiDir(cluster)), nodes: targetNodes(cluster, nodes, node) };
+    return { images: new ClusterImages(docker, cluster, state.pkiDir(cluster)), nodes: targetNodes(cluster, nodes, node) };
   };
   return {
     clusters,

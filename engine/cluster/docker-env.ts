@@ -132,20 +132,30 @@ export function restoreUserDockerEnv(env: NodeJS.ProcessEnv): void {
   }
 }
 
+/** Node `name` of the cluster, by its full name or the part after `<cluster>-` ("worker2"); throws naming the nodes there are. */
+export function nodeNamed(cluster: string, nodes: NodeInfo[], name: string): NodeInfo {
+  const found = nodes.find((n) => n.name === name || n.name === `${cluster}-${name}`);
+  if (!found) throw new KubelabError(`node "${name}" is not part of cluster "${cluster}"`, { hint: `its nodes are: ${nodes.map((n) => n.name).join(', ')}` });
+  return found;
+}
+
+/** The host port on 127.0.0.1 where the node's engine answers with TLS; throws for nodes made without it. */
+export function dockerTlsPort(cluster: string, node: NodeInfo): number {
+  const port = node.ports.find((p) => p.container === DOCKER_TLS_PORT)?.host;
+  if (!port) {
+    throw new KubelabError(`node ${node.name} does not publish its docker engine`, { hint: `the cluster was made by an older kubelab; recreate it with \`kubelab delete ${cluster}\` and \`kubelab start --name ${cluster}\`` });
+  }
+  return port;
+}
+
 /** The node docker-env points at: the one named, else the control plane; it must run and publish its TLS port. */
 export function dockerTarget(cluster: string, nodes: NodeInfo[], node: string | undefined, certPath: string): DockerTarget {
-  const chosen = node ? nodes.find((n) => n.name === node || n.name === `${cluster}-${node}`) : nodes.find((n) => n.role === 'control-plane');
-  if (!chosen) {
-    throw new KubelabError(`node "${node}" is not part of cluster "${cluster}"`, { hint: `its nodes are: ${nodes.map((n) => n.name).join(', ')}` });
-  }
+  const chosen = node ? nodeNamed(cluster, nodes, node) : nodes.find((n) => n.role === 'control-plane');
+  if (!chosen) throw new KubelabError(`cluster "${cluster}" has no control-plane node`, { hint: `recreate it with \`kubelab delete ${cluster}\` and \`kubelab start --name ${cluster}\`` });
   if (chosen.state !== 'running') {
     throw new KubelabError(`cluster "${cluster}" is not running (node ${chosen.name} is ${chosen.state})`, { hint: `start it first: \`kubelab start --name ${cluster}\`` });
   }
-  const port = chosen.ports.find((p) => p.container === DOCKER_TLS_PORT)?.host;
-  if (!port) {
-    throw new KubelabError(`node ${chosen.name} does not publish its docker engine`, { hint: `the cluster was made by an older kubelab; recreate it with \`kubelab delete ${cluster}\` and \`kubelab start --name ${cluster}\`` });
-  }
-  return { cluster, node: chosen.name, host: `tcp://127.0.0.1:${port}`, certPath };
+  return { cluster, node: chosen.name, host: `tcp://127.0.0.1:${dockerTlsPort(cluster, chosen)}`, certPath };
 }
 
 /** Writes the client files docker reads from DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) from the cluster's PKI; returns the folder. */

@@ -6,7 +6,7 @@ import { Transform } from 'node:stream';
 import type { NodeInfo } from '../docker/provider.js';
 import { KubelabError } from '../errors.js';
 import type { Progress } from '../log/progress.js';
-import { DOCKER_TLS_PORT } from '../supervisor/contract.js';
+import { dockerTlsPort, nodeNamed } from './docker-env.js';
 import { loadPki } from '../certs/cluster-pki.js';
 
 /** What a load did on one node. */
@@ -55,8 +55,7 @@ export function byteBar(done: number, total: number, width = 20): string {
 /** The nodes an image command acts on: every running node, or the one named (which must run). */
 export function targetNodes(cluster: string, nodes: NodeInfo[], node?: string): NodeInfo[] {
   if (node) {
-    const found = nodes.find((n) => n.name === node || n.name === `${cluster}-${node}`);
-    if (!found) throw new KubelabError(`node "${node}" is not part of cluster "${cluster}"`, { hint: `its nodes are: ${nodes.map((n) => n.name).join(', ')}` });
+    const found = nodeNamed(cluster, nodes, node);
     if (found.state !== 'running') throw new KubelabError(`node ${found.name} is ${found.state}`, { hint: `start the cluster first: \`kubelab start --name ${cluster}\`` });
     return [found];
   }
@@ -71,13 +70,13 @@ const notFound = (err: unknown) => (err as { statusCode?: number }).statusCode =
 export class ClusterImages {
   constructor(
     private readonly host: Docker,
+    private readonly cluster: string,
     private readonly pkiDir: string,
   ) {}
 
   /** A dockerode client of the node's nested engine over its published TLS port. */
   private async engineOf(node: NodeInfo): Promise<Docker> {
-    const port = node.ports.find((p) => p.container === DOCKER_TLS_PORT)?.host;
-    if (!port) throw new KubelabError(`node ${node.name} does not publish its docker engine`, { hint: 'the cluster was made by an older kubelab; recreate it' });
+    const port = dockerTlsPort(this.cluster, node);
     const pki = await loadPki(this.pkiDir);
     return new Docker({ protocol: 'https', host: '127.0.0.1', port, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key });
   }

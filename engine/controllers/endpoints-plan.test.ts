@@ -3,14 +3,13 @@ import {
   endpointsSubsets,
   MAX_ENDPOINTS_PER_SLICE,
   planEndpoints,
-  planSlices,
   resolveTargetPort,
   selectedPods,
   selectsPods,
   type EndpointSlice,
   type Service,
-  type SlicePlan,
 } from './endpoints-plan.js';
+import { planSlices, type SlicePlan } from './endpointslice-plan.js';
 import type { Pod } from './workload-util.js';
 
 interface PodOpts {

@@ -11,13 +11,13 @@ import {
   ENDPOINTS_CONTROLLER_NAME,
   ENDPOINTS_MANAGED_BY_LABEL,
   planEndpoints,
-  planSlices,
   selectsPods,
   SERVICE_NAME_LABEL,
   type EndpointSlice,
   type Endpoints,
   type Service,
 } from './endpoints-plan.js';
+import { planSlices } from './endpointslice-plan.js';
 import { PendingWrites } from './pending-writes.js';
 import { BY_NAMESPACE, ensureIndex, namespaceIndex, selectorMatcher, type Pod } from './workload-util.js';
 

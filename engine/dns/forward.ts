@@ -3,7 +3,9 @@
 // with the client's ID restored.
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { readFile } from 'node:fs/promises';
 import { connect, isIP } from 'node:net';
+import { parseResolvConf as parseSettings } from '../network/resolv-conf.js';
 
 /** One upstream resolver. */
 export interface Upstream {
@@ -11,16 +13,32 @@ export interface Upstream {
   port: number;
 }
 
-/** The `nameserver` lines of a resolv.conf, in order (port 53). */
+/** The `nameserver` lines of a resolv.conf, in order (port 53). A scoped link-local address keeps its %interface: it is needed to reach it. */
 export function parseResolvConf(text: string): Upstream[] {
-  const out: Upstream[] = [];
-  for (const line of text.split('\n')) {
-    const [key, value] = line.replace(/[#;].*$/, '').trim().split(/\s+/);
-    if (key !== 'nameserver' || !value) continue;
-    // A scoped link-local address keeps its %interface: it is needed to reach it.
-    if (isIP(value)) out.push({ host: value, port: 53 });
-  }
-  return out;
+  return parseSettings(text).servers.filter((s) => isIP(s)).map((host) => ({ host, port: 53 }));
+}
+
+/**
+ * The upstreams in the resolv.conf at `path`, read now and again every 30 s (saying when they
+ * change); when a read fails the previous ones stay.
+ */
+export async function followUpstreams(path: string, say: (l: string) => void): Promise<{ current(): Upstream[]; stop(): void }> {
+  const read = async (previous?: Upstream[]): Promise<Upstream[]> => {
+    try {
+      const found = parseResolvConf(await readFile(path, 'utf8'));
+      const now = found.map(describeUpstream).join(', ');
+      if (previous && previous.map(describeUpstream).join(', ') !== now) say(`upstreams in ${path} changed: ${now || 'none'}`);
+      if (!found.length && (!previous || previous.length)) say(`warning: ${path} names no nameserver; names outside the cluster get SERVFAIL`);
+      return found;
+    } catch (err) {
+      say(`warning: reading ${path}: ${(err as Error).message}`);
+      return previous ?? [];
+    }
+  };
+  let upstreams = await read();
+  const timer = setInterval(() => void read(upstreams).then((u) => (upstreams = u)), 30_000);
+  timer.unref();
+  return { current: () => upstreams, stop: () => clearInterval(timer) };
 }
 
 /** host:port of an upstream, for log lines. */

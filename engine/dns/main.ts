@@ -9,7 +9,7 @@ import { SharedInformers } from '../client/informer.js';
 import { RestClient } from '../client/rest-client.js';
 import { createLogger } from '../log/logger.js';
 import { ClusterIndex, serviceIps, type EndpointSlice, type Service } from './cluster-index.js';
-import { describeUpstream, parseResolvConf, type Upstream } from './forward.js';
+import { describeUpstream, followUpstreams } from './forward.js';
 import { DnsServer, type QueryCounts } from './server.js';
 import { answer, DEFAULT_ZONE_CONFIG, type ZoneConfig } from './zone.js';
 
@@ -97,13 +97,12 @@ export async function runDns(env: NodeJS.ProcessEnv = process.env, args: string[
     onDelete: (s) => index.removeSlice(s),
   });
 
-  let upstreams = await readUpstreams(flags.resolvConf, say);
-  const reread = setInterval(() => void readUpstreams(flags.resolvConf, say, upstreams).then((u) => (upstreams = u)), 30_000);
+  const upstreams = await followUpstreams(flags.resolvConf, say);
   // Our own Service address in resolv.conf would forward every query back to us.
   const notSelf = () => {
     const self = index.service('kube-system', 'kube-dns');
     const own = new Set(self ? serviceIps(self) : []);
-    return upstreams.filter((u) => !own.has(u.host));
+    return upstreams.current().filter((u) => !own.has(u.host));
   };
 
   const dns = new DnsServer({ port: flags.port, resolve: (q) => answer(q, index, flags), upstreams: notSelf, log });
@@ -121,21 +120,7 @@ export async function runDns(env: NodeJS.ProcessEnv = process.env, args: string[
     say('SIGTERM: stopping');
     ready = false;
     clearInterval(summary);
-    clearInterval(reread);
+    upstreams.stop();
     void Promise.all([dns.stop(), informers.stop()]).finally(() => process.exit(0));
   });
-}
-
-/** The upstreams in `path`, saying when they change; on failure the `previous` ones stay. */
-async function readUpstreams(path: string, say: (l: string) => void, previous?: Upstream[]): Promise<Upstream[]> {
-  try {
-    const found = parseResolvConf(await readFile(path, 'utf8'));
-    const now = found.map(describeUpstream).join(', ');
-    if (previous && previous.map(describeUpstream).join(', ') !== now) say(`upstreams in ${path} changed: ${now || 'none'}`);
-    if (!found.length && (!previous || previous.length)) say(`warning: ${path} names no nameserver; names outside the cluster get SERVFAIL`);
-    return found;
-  } catch (err) {
-    say(`warning: reading ${path}: ${(err as Error).message}`);
-    return previous ?? [];
-  }
 }

@@ -4,22 +4,18 @@
 // address to pods whose dnsPolicy is Default (the cluster DNS server's among them). So names
 // outside the cluster resolve as they do for the node: the host's DNS, VPNs and search domains
 // included, on every platform Docker runs on.
-import { readFile } from 'node:fs/promises';
 import type { Logger } from '../log/logger.js';
-import { parseResolvConf } from './forward.js';
+import { describeUpstream, followUpstreams } from './forward.js';
 import { DnsServer } from './server.js';
 
 /** Starts the relay on `address`:53, retrying until the address exists (the bridge comes with dockerd). */
 export async function runNodeDnsRelay(address: string, log: Logger, resolvConf = '/etc/resolv.conf'): Promise<DnsServer> {
-  let upstreams = parseResolvConf(await readFile(resolvConf, 'utf8').catch(() => ''));
-  setInterval(() => {
-    void readFile(resolvConf, 'utf8').then((text) => (upstreams = parseResolvConf(text)), () => undefined);
-  }, 30_000).unref();
-  const server = new DnsServer({ host: address, port: 53, resolve: () => ({ kind: 'forward' }), upstreams: () => upstreams, log });
+  const upstreams = await followUpstreams(resolvConf, (line) => log.info(`dns relay: ${line}`));
+  const server = new DnsServer({ host: address, port: 53, resolve: () => ({ kind: 'forward' }), upstreams: upstreams.current, log });
   for (let attempt = 0; ; attempt++) {
     try {
       await server.start();
-      log.info(`dns relay on ${address}:53 to ${upstreams.map((u) => `${u.host}:${u.port}`).join(', ') || 'no resolver'}`);
+      log.info(`dns relay on ${address}:53 to ${upstreams.current().map(describeUpstream).join(', ') || 'no resolver'}`);
       return server;
     } catch (err) {
       if (attempt % 50 === 0) log.info(`dns relay waiting for ${address}: ${(err as Error).message}`);

@@ -2,6 +2,9 @@
 // dnsPolicy asks for (cluster DNS first, the node's, or only the pod's own dnsConfig) and the
 // environment variables naming the Services of its namespace, as the kubelet writes them.
 import { intToIp, parseCidr } from '../network/cidr.js';
+import type { DnsSettings } from '../network/resolv-conf.js';
+
+export { parseResolvConf, type DnsSettings } from '../network/resolv-conf.js';
 import type { Pod } from './pod-types.js';
 
 /** The cluster DNS Service's address and the cluster's domain. */
@@ -9,25 +12,6 @@ export const CLUSTER_DNS = { server: '10.96.0.10', domain: 'cluster.local' } as 
 /** Upstream's limits on resolver settings. */
 const MAX_NAMESERVERS = 3;
 const MAX_SEARCHES = 32;
-
-/** Resolver settings as Docker takes them (HostConfig Dns, DnsSearch, DnsOptions). */
-export interface DnsSettings {
-  servers: string[];
-  searches: string[];
-  options: string[];
-}
-
-/** The parts of a resolv.conf the kubelet reads: nameserver, search and options lines. */
-export function parseResolvConf(text: string): DnsSettings {
-  const out: DnsSettings = { servers: [], searches: [], options: [] };
-  for (const line of text.split('\n')) {
-    const [key, ...rest] = line.replace(/[#;].*$/, '').trim().split(/\s+/);
-    if (key === 'nameserver' && rest[0]) out.servers.push(rest[0]);
-    else if (key === 'search' || key === 'domain') out.searches = rest.filter(Boolean);
-    else if (key === 'options') out.options.push(...rest.filter(Boolean));
-  }
-  return out;
-}
 
 const unique = (list: string[]) => [...new Set(list)];
 

@@ -1,18 +1,8 @@
-import { execFile } from 'node:child_process';
+import { runCommand as run } from './command.js';
 import { readFile } from 'node:fs/promises';
 import { parsePeers, PEERS_PATH } from './peers.js';
 import { parseRoutes, planRoutes, routeCommand } from './routes.js';
 import { JUMPS, nodeRules } from './rules.js';
-
-/** Runs a command inside the node, resolving with stdout; rejects with stderr on failure. */
-function run(cmd: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, (err, stdout, stderr) =>
-      err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr.trim() || err.message}`)) : resolve(stdout),
-    );
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
 
 /**
  * Keeps this node's pod network wired (cluster side): kubelab's iptables chains (forward pod

@@ -1,10 +1,10 @@
 // The service proxy (our kube-proxy, iptables mode), part of every node agent: follows Services
 // and EndpointSlices and rewrites the node's iptables rules whenever they change, and every 30 s
 // regardless (rules lost to a restart come back).
-import { execFile } from 'node:child_process';
 import type { ApiObject } from '../api/resource-type.js';
 import type { SharedInformers } from '../client/informer.js';
 import { createLogger } from '../log/logger.js';
+import { runCommand as run } from '../network/command.js';
 import { CLUSTER_CIDR } from '../network/ipam.js';
 import { conntrackCleanups } from './conntrack.js';
 import { jumpCommands, PROXY_JUMPS } from './jumps.js';
@@ -19,15 +19,6 @@ const RETRY_MS = 1000;
 /** How long iptables may wait for the xtables lock (dockerd and the supervisor take it too). */
 const LOCK_WAIT = ['-w', '5'];
 
-/** Runs a command, resolving with stdout; rejects with stderr (and the spawn error's code) on failure. */
-function run(cmd: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(Object.assign(new Error(`${cmd} ${args.join(' ')}: ${stderr.trim() || err.message}`), { code: (err as NodeJS.ErrnoException).code })) : resolve(stdout),
-    );
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
 
 /**
  * Keeps this node's Service rules in step with the cluster, from `informers` (the node agent's:
