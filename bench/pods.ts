@@ -2,7 +2,8 @@
 // the shape of Kubernetes' node-throughput test — 100 pods created at 5 pods/s, each timed from
 // the create request to the watch event that shows it Running — beside the floor: a plain
 // `docker run -d` of the same container on a worker's nested runtime. Also the memory of the
-// control plane and of one worker, idle and with the pods running.
+// control plane and of one worker, idle and with the pods running; then a Job of 10 completions
+// 5 at a time beside 10 sequential `docker run`s, and an autoscaler's scale-up until Ready.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ApiRequestError, RestClient } from '../engine/client/rest-client.js';
 import { createEngine } from '../engine/index.js';
+import { benchHpa, benchJob } from './parts/batch-hpa.js';
 
 const PODS = Number(process.env.BENCH_PODS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 5);
@@ -304,6 +306,19 @@ try {
       controlPlaneBusy: { rss: sum(busyCp.groups, CONTROL_GROUPS, 'rss'), pss: sum(busyCp.groups, CONTROL_GROUPS, 'pss') },
     }),
   );
+
+  // The workload controllers: the bench pods go first, so the workers are as before.
+  await client.delete('/api/v1/namespaces/bench/pods');
+  while ((await client.list('/api/v1/namespaces/bench/pods')).items.length) await sleep(500);
+  const job = await benchJob(client, (script) => inNode(worker, script), IMAGE);
+  const hpa = await benchHpa(client, IMAGE);
+  console.log('\nworkload controllers (ms)\n');
+  console.log('|                                                   | kubelab | floor | ratio |');
+  console.log('|---------------------------------------------------|---------|-------|-------|');
+  console.log(`| Job, 10 completions, parallelism 5 (floor: 10 sequential docker run) | ${f(job.jobMs)} | ${f(job.floorMs)} | ${(job.jobMs / job.floorMs).toFixed(2)}x |`);
+  console.log(`| HPA decision → ${hpa.replicas - 1} new pods Ready (floor: docker run -d p50) | ${f(hpa.decisionToReadyMs)} | ${f(pct(floor, 50))} | ${(hpa.decisionToReadyMs / pct(floor, 50)).toFixed(2)}x |`);
+  console.log(`HPA created → first scale-up: ${f(hpa.createToDecisionMs)} ms (metrics every 5 s, HPA sync every 15 s)`);
+  console.log(JSON.stringify({ job, hpa }));
 } catch (err) {
   failed = true;
   console.error(`bench:pods failed: ${(err as Error).message}`);

@@ -16,5 +16,7 @@ if [ "${1:-}" = "--test" ] && ! command -v etcd >/dev/null 2>&1; then
     $SUDO systemctl disable --now etcd >/dev/null 2>&1 || true
   fi
 fi
+# Electron's binary is only for the desktop app; the CLI, the dashboard and the tests do without it.
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 npm ci --no-fund --no-audit
 npm run build

@@ -2,77 +2,26 @@
 // real apiserver and etcd and driven with real kubectl. The test plays the node agent itself by
 // writing pod status (Running, Ready) through pods/status and by renewing a hand-made Node's
 // Lease: the real node agent is tested end-to-end elsewhere.
-import { eventually } from './helpers/eventually.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiObject } from '../engine/api/resource-type.js';
-import { SharedInformers } from '../engine/client/informer.js';
-import { RestClient } from '../engine/client/rest-client.js';
-import { startWorkloadControllers } from '../engine/controllers/manager.js';
 import { startTestApiServer, type TestApiServer } from './helpers/apiserver.js';
-import { kubectl } from './helpers/kubectl.js';
+import { apiShorthands, startControllers, type InProcessControllers, type TestPod as Pod } from './helpers/in-process.js';
 
 let api: TestApiServer;
-let client: RestClient;
-let informers: SharedInformers;
-let controllers: { stop(): Promise<void> };
+let controllers: InProcessControllers;
 const GRACE_S = 3;
+const { ok, getJson, until, podsIn, eventsIn: events, setPodStatus, fakeNodeAgent } = apiShorthands(() => api, { untilMs: 30_000, pollMs: 200 });
 
-const k = async (args: string[], input?: string) => {
-  const r = await kubectl(api.kubeconfig, args, input);
-  return r;
-};
-const ok = async (args: string[], input?: string) => {
-  const r = await k(args, input);
-  expect(r.code, `kubectl ${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
-  return r.stdout;
-};
-const getJson = async <T = ApiObject>(path: string): Promise<T> => {
-  const r = await api.raw('GET', path);
-  expect(r.code, r.body).toBe(200);
-  return JSON.parse(r.body) as T;
-};
-const until = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> => eventually(what, fn, ms);
-
-type Pod = ApiObject & { spec: { nodeName?: string }; status?: { phase?: string; conditions?: { type: string; status: string }[] } };
-const podsIn = async (ns: string, selector = '') =>
-  (await getJson<{ items: Pod[] }>(`/api/v1/namespaces/${ns}/pods${selector ? `?labelSelector=${encodeURIComponent(selector)}` : ''}`)).items;
 const live = (pods: Pod[]) => pods.filter((p) => !p.metadata.deletionTimestamp);
-
-/** Plays the node agent for pods of `ns`: every pod becomes Running and Ready. */
-function fakeKubelet(ns: string): () => void {
-  let on = true;
-  const loop = async () => {
-    while (on) {
-      for (const p of await podsIn(ns).catch(() => [] as Pod[])) {
-        if (p.metadata.deletionTimestamp || p.status?.phase === 'Running') continue;
-        const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        const cond = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
-        const status = { phase: 'Running', startTime: now, conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(cond) };
-        await api.raw('PATCH', `/api/v1/namespaces/${ns}/pods/${p.metadata.name}/status`, { body: JSON.stringify({ status }), contentType: 'application/merge-patch+json' });
-      }
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  };
-  void loop();
-  return () => {
-    on = false;
-  };
-}
-
-const events = async (ns: string) => (await getJson<{ items: { reason: string; message: string; involvedObject: { kind: string; name: string } }[] }>(`/api/v1/namespaces/${ns}/events`)).items;
 
 beforeAll(async () => {
   api = await startTestApiServer();
-  client = new RestClient({ server: `https://127.0.0.1:${api.port}`, ca: api.ca.cert, cert: api.admin.cert, key: api.admin.key, userAgent: 'kube-controller-manager' });
-  informers = new SharedInformers(client);
-  controllers = await startWorkloadControllers(client, informers, { nodeGraceMs: GRACE_S * 1000, nodePeriodMs: 500 });
+  controllers = await startControllers(api, { nodeGraceMs: GRACE_S * 1000, nodePeriodMs: 500 });
   for (const ns of ['rs', 'deploy', 'recreate', 'nodes']) await ok(['create', 'namespace', ns]);
 });
 
 afterAll(async () => {
   await controllers?.stop();
-  await informers?.stop();
-  client?.close();
   await api?.stop();
 });
 
@@ -102,7 +51,7 @@ describe.sequential('ReplicaSet controller', () => {
       expect(p.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'front', uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }]);
     }
     await until('SuccessfulCreate events', async () => (await events('rs')).filter((e) => e.reason === 'SuccessfulCreate' && /^Created pod: front-/.test(e.message)).length === 3);
-    const stop = fakeKubelet('rs');
+    const stop = fakeNodeAgent('rs');
     try {
       await until('readyReplicas 3', async () => {
         const s = (await getJson<{ status: Record<string, number> }>('/apis/apps/v1/namespaces/rs/replicasets/front')).status;
@@ -176,7 +125,7 @@ describe.sequential('Deployment controller', () => {
   const d = (args: string[], input?: string) => ok(['-n', 'deploy', ...args], input);
   let stopKubelet: () => void = () => {};
   beforeAll(() => {
-    stopKubelet = fakeKubelet('deploy');
+    stopKubelet = fakeNodeAgent('deploy');
   });
   afterAll(() => stopKubelet());
 
@@ -275,7 +224,7 @@ describe.sequential('Deployment controller', () => {
 
   it('Recreate scales old pods to zero before the new set starts', async () => {
     const r = (args: string[]) => ok(['-n', 'recreate', ...args]);
-    const stop = fakeKubelet('recreate');
+    const stop = fakeNodeAgent('recreate');
     try {
       await r(['create', 'deployment', 'db', '--image=postgres:15', '--replicas=2']);
       await r(['patch', 'deployment/db', '--type=json', '-p', '[{"op":"replace","path":"/spec/strategy","value":{"type":"Recreate"}}]']);
@@ -338,8 +287,7 @@ describe.sequential('node lifecycle and taint eviction', () => {
     for (const [name, secs] of [['short', 2], ['forever', undefined]] as const) {
       const r = await api.raw('POST', '/api/v1/namespaces/nodes/pods', { body: pod(name, secs) });
       expect(r.code, r.body).toBe(201);
-      const s = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: t }] };
-      expect((await api.raw('PATCH', `/api/v1/namespaces/nodes/pods/${name}/status`, { body: JSON.stringify({ status: s }), contentType: 'application/merge-patch+json' })).code).toBe(200);
+      await setPodStatus('nodes', name, { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: t }] });
     }
     // Heartbeats while the test says so: the node stays Ready and untainted.
     for (let i = 0; i < 8; i++) {

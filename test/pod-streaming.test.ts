@@ -16,7 +16,7 @@ import { DockerApi } from '../engine/kubelet/docker-api.js';
 import { CONTAINER_KIND, CONTAINER_NAME, containerName, MANAGED, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT, SANDBOX_NAME } from '../engine/kubelet/labels.js';
 import { createNodeEndpoint } from '../engine/kubelet/node-endpoint.js';
 import { engineFor, testHome } from './helpers/kubelab.js';
-import { encodeFrame, FrameParser, OP } from '../engine/kubelet/websocket-frames.js';
+import { encodeFrame, FrameParser, OP } from '../engine/wire/websocket-frames.js';
 import { startTestApiServer, type TestApiServer } from './helpers/apiserver.js';
 import { kubectl, kubectlStream } from './helpers/kubectl.js';
 

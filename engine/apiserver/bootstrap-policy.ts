@@ -71,6 +71,12 @@ export const BOOTSTRAP_CLUSTER_ROLES = [
     { [`${AGGREGATE}edit`]: 'true' },
   ),
   clusterRole('system:aggregate-to-view', [...rules(WORKLOADS, READ), ...rules(STATUS_READ, READ)], {}, { [`${AGGREGATE}view`]: 'true' }),
+  // Reading resource metrics (kubectl top), folded into view, edit and admin as metrics-server's role is.
+  clusterRole('system:aggregated-metrics-reader', [{ apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: READ }], {}, {
+    [`${AGGREGATE}view`]: 'true',
+    [`${AGGREGATE}edit`]: 'true',
+    [`${AGGREGATE}admin`]: 'true',
+  }),
   clusterRole('system:discovery', [{ nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/readyz', '/openapi', '/openapi/*', '/version', '/version/'], verbs: ['get'] }]),
   clusterRole('system:basic-user', [
     { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
@@ -82,6 +88,8 @@ export const BOOTSTRAP_CLUSTER_ROLES = [
     { apiGroups: [''], resources: ['nodes'], verbs: [...READ, 'create', 'patch', 'update', 'delete'] },
     { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch', 'update'] },
     { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'endpoints', 'persistentvolumeclaims', 'persistentvolumes'], verbs: READ },
+    // kubelab's node agent is the deleter of local-path volumes on its node: it removes the directory, then the volume.
+    { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['delete'] },
     { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: [...READ, 'create', 'update', 'patch'] },
   ]),

@@ -92,6 +92,15 @@ export async function deleteObject(storage: Storage, type: ResourceType, namespa
     if (type.kind === 'Namespace') o.status = { ...(o.status as object), phase: 'Terminating' };
     return o;
   });
+  // The finalizers may have gone between the read above and this write: then nothing is left to wait for.
+  const left = (marked.metadata.finalizers as string[] | undefined) ?? [];
+  if (type.kind !== 'Namespace' && left.length === 0 && !((marked.metadata.deletionGracePeriodSeconds as number | undefined) ?? 0)) {
+    try {
+      return { obj: await storage.delete(ref, name, marked.metadata.resourceVersion), gone: true };
+    } catch (err) {
+      if (!(err instanceof StoreError && (err.reason === 'NotFound' || err.reason === 'Conflict'))) throw err;
+    }
+  }
   return { obj: marked, gone: false };
 }
 

@@ -1,5 +1,5 @@
 import { apiVersionOf, RESOURCES, type ResourceType } from '../api/registry.js';
-
+import { METRICS_GROUP, METRICS_VERSION, metricsResourceList } from './metrics-api.js';
 import { KUBELAB_VERSION, KUBERNETES_VERSION } from '../version.js';
 
 export { KUBELAB_VERSION, KUBERNETES_VERSION };
@@ -37,6 +37,7 @@ export function coreVersions(): unknown {
 export function groupList(): unknown {
   const groups = new Map<string, Set<string>>();
   for (const r of RESOURCES.filter((t) => t.group)) groups.set(r.group, (groups.get(r.group) ?? new Set()).add(r.version));
+  groups.set(METRICS_GROUP, new Set([METRICS_VERSION]));
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
@@ -49,6 +50,7 @@ export function groupList(): unknown {
 
 /** GET /api/v1 or /apis/GROUP/VERSION: the resources served there; undefined when none are. */
 export function resourceList(group: string, version: string): unknown {
+  if (group === METRICS_GROUP && version === METRICS_VERSION) return metricsResourceList();
   const types = RESOURCES.filter((t) => t.group === group && t.version === version);
   if (types.length === 0) return undefined;
   return {

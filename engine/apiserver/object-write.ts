@@ -11,6 +11,7 @@ import type { Storage, StoredObject } from '../store/storage.js';
 import { isDryRun, now, refOf, subject, toStorage, withKind, type RequestContext } from './context.js';
 import { admitPod, type PodAdmissionOptions } from './pod-admission.js';
 import { allocate, type InUse, type ServiceAllocator } from './service-alloc.js';
+import { admitPersistentVolume, admitPersistentVolumeClaim } from './storage-admission.js';
 import { badRequest, conflict, invalid, toApiError } from './status.js';
 
 /** What the write path works on. */
@@ -73,12 +74,14 @@ export function prepareCreate(ctx: RequestContext, obj: ApiObject, applied = fal
 }
 
 /**
- * Creates a new object: admission (pods), server fields, defaults, validation, the Service
+ * Creates a new object: admission (pods, claims, volumes), server fields, defaults, validation, the Service
  * allocations, then the store (unless dry-run). Returns the object as stored, or as it would be.
  */
 export async function createObject(h: WriteHost, ctx: RequestContext, obj: ApiObject, applied = false): Promise<StoredObject> {
   const { type } = ctx;
   if (type.group === '' && type.kind === 'Pod') await admitPod(h.storage, ctx.path.namespace!, obj, h.podAdmission);
+  if (type.group === '' && type.kind === 'PersistentVolumeClaim') await admitPersistentVolumeClaim(h.storage, obj);
+  if (type.group === '' && type.kind === 'PersistentVolume') admitPersistentVolume(obj);
   prepareCreate(ctx, obj, applied);
   const store = async (inUse?: InUse): Promise<StoredObject> => {
     if (inUse) {

@@ -13,6 +13,7 @@ import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './boot
 import { now } from './context.js';
 import { CrdController } from './crds.js';
 import { coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
+import { METRICS_GROUP, serveMetrics } from './metrics-api.js';
 import { storageGcBackend } from './gc-backend.js';
 import { answerUpgrade, POD_STREAM_SUBRESOURCES, proxyPodStream } from './pod-stream.js';
 import type { NodeClientTls } from './pod-log.js';
@@ -155,6 +156,7 @@ async function serve(s: Services, req: IncomingMessage, res: ServerResponse): Pr
     if (!list) throw pathNotFound(path);
     return sendJson(res, 200, list);
   }
+  if (resource?.group === METRICS_GROUP) return serveMetrics(s.storage, { path: resource, query: url.searchParams, req, res }, s.nodeTls);
   if (resource) {
     if (isReview(resource)) return serveReview({ storage: s.storage, rbac: s.rbac, tokens: s.tokens, user }, resource, req, res);
     const type = findResource(resource.group, resource.version, resource.resource);

@@ -45,6 +45,8 @@ export interface StartOptions {
   apiPort?: number;
   /** How long pods stay bound to an unreachable or not-ready node before eviction, in seconds (default 300). */
   evictionSeconds?: number;
+  /** How long HorizontalPodAutoscalers wait before scaling down, in seconds (default 300). */
+  hpaDownscaleSeconds?: number;
 }
 
 /** What the lifecycle needs from its surroundings. */
@@ -85,7 +87,7 @@ export class Clusters {
         }
         await step(progress, 'Checking the host', () => this.deps.preflight(opts));
         await createCluster(
-          { cluster: name, nodeCount: count, apiPort: opts.apiPort, evictionSeconds: opts.evictionSeconds, deadline, provider, progress, log, nodeImage: () => this.deps.nodeImage(progress), pkiDir: state.pkiDir(name), specs: [], signal },
+          { cluster: name, nodeCount: count, apiPort: opts.apiPort, settings: { evictionSeconds: opts.evictionSeconds, hpaDownscaleSeconds: opts.hpaDownscaleSeconds }, deadline, provider, progress, log, nodeImage: () => this.deps.nodeImage(progress), pkiDir: state.pkiDir(name), specs: [], signal },
           state,
           opts.retain ?? false,
         );

@@ -1,10 +1,12 @@
 // Cluster add-ons the controller-manager makes sure exist: the cluster DNS (ServiceAccount, its
 // role binding, the `kube-dns` Service at 10.96.0.10 and the Deployment running kubelab's DNS
-// server). Like kubeadm's add-ons they are created once and then belong to the user: a scaled or
-// edited Deployment is left alone, except that a new kubelab bundle moves it to its new image.
+// server) and the default StorageClass `standard` (kubelab.io/local-path). Like kubeadm's add-ons
+// they are created once and then belong to the user: a scaled or edited Deployment (or an edited
+// StorageClass) is left alone, except that a new kubelab bundle moves the DNS to its new image.
 import { ApiRequestError, type RestClient } from '../client/rest-client.js';
 import { systemImage } from '../kubelet/builtin-images.js';
 import { DNS_SERVICE_IP } from '../apiserver/service-alloc.js';
+import { standardStorageClass } from './local-path-plan.js';
 
 const NS = 'kube-system';
 const NAME = 'kube-dns';
@@ -92,10 +94,11 @@ export function dnsAddon(image: string): Array<[string, Record<string, unknown>]
 
 const isStatus = (err: unknown, code: number) => err instanceof ApiRequestError && err.code === code;
 
-/** Creates the add-ons that do not exist; moves kubelab-made Deployments to the current image. */
+/** Creates the add-ons that do not exist (DNS, the default `standard` StorageClass); moves kubelab-made Deployments to the current image. */
 export async function ensureAddons(client: RestClient, say: (line: string) => void): Promise<void> {
   const image = await systemImage();
-  for (const [path, obj] of dnsAddon(image)) {
+  const storage: Array<[string, Record<string, unknown>]> = [['/apis/storage.k8s.io/v1/storageclasses', standardStorageClass()]];
+  for (const [path, obj] of [...dnsAddon(image), ...storage]) {
     const name = (obj.metadata as { name: string }).name;
     try {
       await client.create(path, obj);

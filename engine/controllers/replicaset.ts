@@ -10,19 +10,9 @@ import { WorkQueue } from '../client/work-queue.js';
 import { nullLogger, type Logger } from '../log/logger.js';
 import type { EventRecorder } from '../client/event-recorder.js';
 import { Expectations } from './expectations.js';
+import { ownerQueue, watchOwnedPods, watchOwners } from './owned-pods.js';
 import { claimPods, planScale, replicaSetStatus, sameStatus, slowStartBatches, type ManageFailure } from './replicaset-plan.js';
-import {
-  BY_NAMESPACE,
-  controllerKey,
-  controllerRef,
-  ensureIndex,
-  isActivePod,
-  namespaceIndex,
-  ownerRefTo,
-  selectorMatcher,
-  type Pod,
-  type ReplicaSet,
-} from './workload-util.js';
+import { BY_NAMESPACE, ensureIndex, isActivePod, namespaceIndex, ownerRefTo, type Pod, type ReplicaSet } from './workload-util.js';
 
 const RS_KIND = ['apps/v1', 'ReplicaSet'] as const;
 const POD_KIND = ['v1', 'Pod'] as const;
@@ -48,49 +38,8 @@ export function replicaSetController(deps: ReplicaSetControllerDeps): { queue: W
   const queue = new WorkQueue();
   const expectations = new Expectations();
   ensureIndex(pods, BY_NAMESPACE, namespaceIndex);
-  ensureIndex(replicaSets, BY_NAMESPACE, namespaceIndex);
-
-  /** The key of the ReplicaSet that controls the pod, if it exists in the cache. */
-  const ownerKey = (pod: Pod): string | undefined => controllerKey(pod, 'ReplicaSet', replicaSets);
-  const enqueueMatching = (pod: Pod) => {
-    for (const rs of replicaSets.byIndex(BY_NAMESPACE, pod.metadata.namespace ?? '')) {
-      if (selectorMatcher(rs.spec.selector)(pod.metadata.labels)) queue.add(keyOf(rs));
-    }
-  };
-  const podGone = (pod: Pod) => {
-    const key = ownerKey(pod);
-    if (!key) return;
-    expectations.deletionObserved(key, keyOf(pod));
-    queue.add(key);
-  };
-  pods.addHandler({
-    onAdd: (pod) => {
-      if (pod.metadata.deletionTimestamp) return podGone(pod);
-      const key = ownerKey(pod);
-      if (key) {
-        expectations.creationObserved(key);
-        queue.add(key);
-      } else if (!controllerRef(pod)) enqueueMatching(pod);
-    },
-    onUpdate: (old, pod) => {
-      if (pod.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) podGone(pod);
-      const oldKey = ownerKey(old);
-      const key = ownerKey(pod);
-      if (oldKey && oldKey !== key) queue.add(oldKey);
-      if (key) queue.add(key);
-      else if (!controllerRef(pod)) enqueueMatching(pod);
-      if (JSON.stringify(old.metadata.labels) !== JSON.stringify(pod.metadata.labels) && controllerRef(pod)) enqueueMatching(pod);
-    },
-    onDelete: podGone,
-  });
-  replicaSets.addHandler({
-    onAdd: (rs) => queue.add(keyOf(rs)),
-    onUpdate: (_, rs) => queue.add(keyOf(rs)),
-    onDelete: (rs) => {
-      expectations.delete(keyOf(rs));
-      queue.add(keyOf(rs));
-    },
-  });
+  watchOwnedPods(pods, ownerQueue(queue, replicaSets, 'ReplicaSet'), queue, expectations, { matchOnLabelChange: true });
+  watchOwners(replicaSets, queue, expectations);
 
   /** Adopts or releases a pod by rewriting its owner references (guarded by its resourceVersion). */
   const setOwner = async (rs: ReplicaSet, pod: Pod, adopt: boolean): Promise<Pod | undefined> => {

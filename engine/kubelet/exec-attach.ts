@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { containerAttempts, NodeRequestError } from './container-logs.js';
 import { demultiplexer, type DockerApi } from './docker-api.js';
 import { CHANNEL, channelMessage, exitStatus, parseRemoteCommand, parseResize, pickProtocol, type RemoteCommand } from './remote-command.js';
-import { acceptWebSocket, isWebSocketRequest, offeredProtocols } from './websocket.js';
+import { acceptWebSocket, isWebSocketRequest, offeredProtocols } from '../wire/websocket.js';
 
 /** Which container a streaming request is for. */
 export interface StreamTarget {

@@ -23,10 +23,14 @@ import { ensureBusyboxImage, ensurePauseImage } from './builtin-images.js';
 import { MANAGED, POD_UID } from './labels.js';
 import { LEASE_RENEW_MS, machineFacts, nodeStatus, registerNode, renewLease, RESERVED_MEMORY, type NodeIdentityFacts } from './node-status.js';
 import { createNodeEndpoint } from './node-endpoint.js';
+import { ownCgroupCounters } from './cgroup-usage.js';
+import { ResourceStats } from './resource-stats.js';
 import { PodSync } from './pod-sync.js';
 import { isMirrorPod, type Pod } from './pod-types.js';
 import { stableJson } from '../api/stable-json.js';
 import { PodVolumes, type TokenSource } from './volumes.js';
+import { apiClaimSource } from './claim-volumes.js';
+import { startLocalVolumeDeleter } from './local-volumes.js';
 
 /** How often the Node's status is written (its Lease is renewed every LEASE_RENEW_MS). */
 const STATUS_EVERY_MS = 20_000;
@@ -126,7 +130,7 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
     client,
     events,
     config,
-    volumes: new PodVolumes(config, tokens, nodeFacts),
+    volumes: new PodVolumes(config, tokens, nodeFacts, apiClaimSource(client, me.name)),
     node: { name: me.name, ip: me.ip, facts: nodeFacts, dns: nodeDns },
     services: () => services.list(),
     peerImages: new PeerImages(docker, me.name, say),
@@ -137,6 +141,8 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   });
   // The node's Service rules (our kube-proxy) follow the same informers.
   startServiceProxy(informers, me.name, say);
+  // Released local-path volumes on this node (reclaimPolicy Delete): their directories, then the objects.
+  startLocalVolumeDeleter({ client, informers, node: me.name, events, log });
   pods.start();
   services.start();
   await Promise.all([pods.waitForSync(), services.waitForSync()]);
@@ -162,7 +168,17 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
     return proc && COMPONENTS[proc] === container ? { file: `/var/log/kubelab/${proc}.log` } : undefined;
   };
   const [servingKey, servingCert] = await Promise.all([read('node-serving.key'), read('node-serving.crt')]);
-  createNodeEndpoint({ node: me.name, tls: { key: servingKey, cert: servingCert, ca }, docker, staticLog })
+  // Static pods' processes (containerID kubelab://NAME-PID in their mirror pods' status) are measured from /proc.
+  const staticProcesses = () =>
+    pods.list().filter(isMirrorPod).flatMap((p) =>
+      ((p.status as { containerStatuses?: Array<{ name: string; containerID?: string }> } | undefined)?.containerStatuses ?? []).flatMap((c) => {
+        const pid = Number(/-(\d+)$/.exec(c.containerID ?? '')?.[1]);
+        return pid ? [{ pod: { namespace: p.metadata.namespace ?? '', name: p.metadata.name, uid: String(p.metadata.uid) }, container: c.name, pid }] : [];
+      }),
+    );
+  const stats = new ResourceStats({ node: me.name, docker, own: () => ownCgroupCounters(), processes: staticProcesses, log: say });
+  stats.start();
+  createNodeEndpoint({ node: me.name, tls: { key: servingKey, cert: servingCert, ca }, docker, staticLog, stats })
     .on('error', (err) => say(`node endpoint: ${err.message}`))
     .listen(NODE_ENDPOINT_PORT, '0.0.0.0', () => say(`node endpoint listening on :${NODE_ENDPOINT_PORT}`));
 

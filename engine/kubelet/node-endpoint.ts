@@ -11,6 +11,7 @@ import type { DockerApi } from './docker-api.js';
 import { refuseUpgrade, serveRemoteCommand } from './exec-attach.js';
 import { LogOptionsError, parseLogOptions } from './log-options.js';
 import { servePortForward } from './port-forward.js';
+import type { ResourceStats } from './resource-stats.js';
 import { serveStaticLog } from './static-logs.js';
 
 /** What the node endpoint needs. */
@@ -23,6 +24,8 @@ export interface NodeEndpointOptions {
   docker: DockerApi;
   /** The log file of a static pod's container, or undefined when namespace/pod/container is not one. */
   staticLog?: (namespace: string, pod: string, container: string) => { file: string } | undefined;
+  /** The node's resource usage figures (GET /stats/resource, /stats/history?since=MS). */
+  stats?: ResourceStats;
 }
 
 const LOGS = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/;
@@ -63,6 +66,11 @@ async function serveRequest(opts: NodeEndpointOptions, req: IncomingMessage, res
   if (cn !== APISERVER_CLIENT_CN) return fail(res, 403, `forbidden: ${cn ?? 'anonymous'} may not use the endpoint of node ${opts.node}`);
   const url = new URL(req.url ?? '/', 'https://node');
   if (STREAMS.test(url.pathname)) return fail(res, 400, 'Upgrade request required');
+  if (req.method === 'GET' && opts.stats && (url.pathname === '/stats/resource' || url.pathname === '/stats/history')) {
+    const body = url.pathname === '/stats/resource' ? opts.stats.report() : { node: opts.node, points: opts.stats.history(Number(url.searchParams.get('since')) || 0) };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return void res.end(JSON.stringify(body));
+  }
   const m = LOGS.exec(url.pathname);
   if (req.method !== 'GET' || !m) return fail(res, 404, `not found: ${url.pathname}`);
   const [, namespace, pod, container] = m.map(decodeURIComponent) as [string, string, string, string];

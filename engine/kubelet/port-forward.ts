@@ -10,7 +10,7 @@ import { NodeRequestError, sandboxOf } from './container-logs.js';
 import type { DockerApi } from './docker-api.js';
 import { refuseUpgrade } from './exec-attach.js';
 import { SpdySession, type SpdyStream } from './spdy-session.js';
-import { acceptWebSocket, isWebSocketRequest, offeredProtocols } from './websocket.js';
+import { acceptWebSocket, isWebSocketRequest, offeredProtocols } from '../wire/websocket.js';
 
 /** The port-forward protocol version, and its WebSocket-tunnelled subprotocol. */
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';

@@ -1,11 +1,13 @@
 // Pod volumes on the node: a directory per volume under the pod's folder, filled from
 // ConfigMaps, Secrets, the downward API and service-account tokens, or backed by a tmpfs
-// (emptyDir medium Memory, Secrets) or a node path (hostPath). Containers get bind mounts.
+// (emptyDir medium Memory, Secrets) or a node path (hostPath, and the hostPath or local
+// PersistentVolume a claim is bound to). Containers get bind mounts.
 import { execFile } from 'node:child_process';
-import { lstat, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { units } from '../scheduler/resources.js';
+import { claimMount, claimProblem, unprocessable, type ClaimSource } from './claim-volumes.js';
 import type { PreparedMount } from './container-config.js';
 import { expand, podField, resourceField, type ConfigSource, type NodeFacts } from './env.js';
 import type { Container, DownwardItem, KeyToPath, Pod, Volume } from './pod-types.js';
@@ -20,8 +22,10 @@ export class VolumeError extends Error {
   constructor(
     readonly volume: string,
     message: string,
+    /** Set when `message` is the whole text (not a SetUp failure of `volume`). */
+    whole = false,
   ) {
-    super(`MountVolume.SetUp failed for volume "${volume}" : ${message}`);
+    super(whole ? message : `MountVolume.SetUp failed for volume "${volume}" : ${message}`);
     this.name = 'VolumeError';
   }
 }
@@ -59,11 +63,14 @@ function selected(data: Record<string, string>, items: KeyToPath[] | undefined, 
 export class PodVolumes {
   /** Token expiry per pod uid and path, so tokens are renewed before they lapse. */
   private readonly tokens = new Map<string, number>();
+  /** Where each claim volume's data is, by pod uid and volume name (set by setUp, read by mountsFor). */
+  private readonly claimPaths = new Map<string, string>();
 
   constructor(
     private readonly source: ConfigSource,
     private readonly tokenSource: TokenSource,
     private readonly node: NodeFacts,
+    private readonly claims?: ClaimSource,
   ) {}
 
   /** Creates or refreshes every volume of `pod`; throws VolumeError for the first that cannot be set up. */
@@ -76,7 +83,7 @@ export class PodVolumes {
     const ns = pod.metadata.namespace ?? 'default';
     const dir = join(podDir(uid), 'volumes', v.name);
     if (v.hostPath) return checkHostPath(v.name, v.hostPath.path, v.hostPath.type ?? '');
-    if (v.persistentVolumeClaim) throw new VolumeError(v.name, 'persistentVolumeClaim volumes are not supported by this node agent yet');
+    if (v.persistentVolumeClaim) return this.setUpClaim(ns, uid, v.name, v.persistentVolumeClaim.claimName);
     await mkdir(dir, { recursive: true });
     if (v.emptyDir) {
       if (v.emptyDir.medium === 'Memory') await ensureTmpfs(dir, v.emptyDir.sizeLimit);
@@ -128,6 +135,27 @@ export class PodVolumes {
     await writeFiles(dir, files, mode, v.name, Boolean(v.configMap || v.secret || v.downwardAPI));
   }
 
+  /** Resolves the claim to its bound volume and prepares the volume's path (created for DirectoryOrCreate). */
+  private async setUpClaim(ns: string, uid: string, volume: string, name: string): Promise<void> {
+    if (!this.claims) throw new VolumeError(volume, unprocessable(volume, `error processing PVC ${ns}/${name}: this node agent reads no claims`), true);
+    const claim = await this.claims.claim(ns, name).then((c) => ({ c }), (err: Error) => ({ c: undefined, err }));
+    const problem = claimProblem(ns, name, claim.c, 'err' in claim ? claim.err : undefined);
+    if (problem) throw new VolumeError(volume, unprocessable(volume, problem), true);
+    const pvName = claim.c!.spec!.volumeName!;
+    const pv = await this.claims.volume(pvName).then((v) => ({ v }), (err: Error) => ({ v: undefined, err }));
+    const found = claimMount(ns, claim.c!, pv.v, 'err' in pv ? pv.err : undefined, this.claims.node);
+    if ('problem' in found) throw new VolumeError(volume, unprocessable(volume, found.problem), true);
+    if (found.source === 'local') {
+      if (!(await exists(found.path))) throw new VolumeError(found.pv, `MountVolume.NewMounter initialization failed for volume "${found.pv}" : path "${found.path}" does not exist`, true);
+    } else {
+      const made = !(await exists(found.path));
+      await checkHostPath(found.pv, found.path, found.hostPathType);
+      // mkdir's mode passes through the umask: set the local-path provisioner's open mode explicitly.
+      if (made && found.hostPathType === 'DirectoryOrCreate' && found.dirMode !== 0o755) await chmod(found.path, found.dirMode);
+    }
+    this.claimPaths.set(`${uid}/${volume}`, found.path);
+  }
+
   private downward(pod: Pod, items: DownwardItem[]): Array<{ path: string; content: string; mode?: number }> {
     return items.map((it) => ({
       path: it.path,
@@ -148,12 +176,17 @@ export class PodVolumes {
       const v = (pod.spec.volumes ?? []).find((x) => x.name === m.name);
       if (!v) throw new VolumeError(m.name, `no volume named "${m.name}" in the pod`);
       let source = v.hostPath ? v.hostPath.path : join(podDir(uid), 'volumes', v.name);
+      if (v.persistentVolumeClaim) {
+        const path = this.claimPaths.get(`${uid}/${v.name}`);
+        if (!path) throw new VolumeError(v.name, `claim "${v.persistentVolumeClaim.claimName}" is not set up yet`);
+        source = path;
+      }
       const sub = m.subPathExpr ? expand(m.subPathExpr, env) : m.subPath;
       if (sub) {
         source = safeJoin(source, sub, v.name);
         if (!(await exists(source))) await mkdir(source, { recursive: true });
       }
-      const readOnly = Boolean(m.readOnly) || Boolean(v.configMap || v.secret || v.downwardAPI || v.projected);
+      const readOnly = Boolean(m.readOnly) || Boolean(v.configMap || v.secret || v.downwardAPI || v.projected) || Boolean(v.persistentVolumeClaim?.readOnly);
       mounts.push({ source, target: m.mountPath, readOnly });
     }
     return mounts;
@@ -167,6 +200,7 @@ export class PodVolumes {
     }
     await rm(podDir(uid), { recursive: true, force: true });
     for (const key of this.tokens.keys()) if (key.startsWith(`${uid}/`)) this.tokens.delete(key);
+    for (const key of this.claimPaths.keys()) if (key.startsWith(`${uid}/`)) this.claimPaths.delete(key);
   }
 }
 

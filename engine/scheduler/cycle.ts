@@ -2,11 +2,14 @@
 // cluster-wide filters and scores compute once per attempt (upstream's CycleState).
 import type { NodeInfo } from './node-info.js';
 import type { Pod } from './types.js';
+import { NO_VOLUMES, type VolumeLister } from './volume-types.js';
 
 /** What the caller may add beyond pods and nodes. */
 export interface CycleOptions {
   /** Labels of a namespace, for namespaceSelector in pod (anti-)affinity terms; unknown → undefined. */
   namespaceLabels?: (namespace: string) => Record<string, string> | undefined;
+  /** The cluster's claims, volumes and storage classes (none when unset). */
+  volumes?: VolumeLister;
 }
 
 /** The state shared by the filters and scores of one scheduling attempt. */
@@ -15,12 +18,13 @@ export interface Cycle {
   /** Every node of the cluster, including those a filter will turn down. */
   nodes: NodeInfo[];
   namespaceLabels: (namespace: string) => Record<string, string> | undefined;
+  volumes: VolumeLister;
   memo: Map<string, unknown>;
 }
 
 /** Starts a cycle for `pod` over `nodes`. */
 export function newCycle(pod: Pod, nodes: NodeInfo[], opts: CycleOptions = {}): Cycle {
-  return { pod, nodes, namespaceLabels: opts.namespaceLabels ?? (() => undefined), memo: new Map() };
+  return { pod, nodes, namespaceLabels: opts.namespaceLabels ?? (() => undefined), volumes: opts.volumes ?? NO_VOLUMES, memo: new Map() };
 }
 
 /** The value computed once per cycle under `key`. */
@@ -32,5 +36,5 @@ export function memo<T>(cycle: Cycle, key: string, compute: () => T): T {
 /** The same cycle with one node's view replaced (for preemption's what-if checks). */
 export function withNode(cycle: Cycle, replacement: NodeInfo): Cycle {
   const nodes = cycle.nodes.map((n) => (n.name === replacement.name ? replacement : n));
-  return { pod: cycle.pod, nodes, namespaceLabels: cycle.namespaceLabels, memo: new Map() };
+  return { pod: cycle.pod, nodes, namespaceLabels: cycle.namespaceLabels, volumes: cycle.volumes, memo: new Map() };
 }

@@ -38,14 +38,14 @@ export function nodeChangeMatters(old: NodeView, node: NodeView): boolean {
 }
 
 /**
- * The PodScheduled=False condition (reason Unschedulable) to write for `message`, or undefined
- * when the pod already has exactly that (no write needed). The transition time moves only when
- * the status does.
+ * The PodScheduled=False condition (reason Unschedulable, or SchedulerError when the attempt
+ * failed after a node was chosen) to write for `message`, or undefined when the pod already has
+ * exactly that (no write needed). The transition time moves only when the status does.
  */
-export function scheduledCondition(pod: Pod, message: string, now = new Date()): Record<string, unknown> | undefined {
+export function scheduledCondition(pod: Pod, message: string, now = new Date(), reason = 'Unschedulable'): Record<string, unknown> | undefined {
   const current = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
-  if (current && current.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return undefined;
+  if (current && current.status === 'False' && current.reason === reason && current.message === message) return undefined;
   const at = now.toISOString().replace(/\.\d+Z$/, 'Z');
   const since = current?.status === 'False' && typeof current.lastTransitionTime === 'string' ? current.lastTransitionTime : at;
-  return { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: since };
+  return { type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: since };
 }

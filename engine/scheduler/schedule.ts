@@ -21,6 +21,8 @@ import { planPreemption, type PreemptionPlan } from './preemption.js';
 import { balancedAllocation, leastAllocated, nodeAffinityPreference, taintPreference } from './scores.js';
 import { podTopologySpread, topologySpreadScores } from './topology-spread.js';
 import { reject, type Pod, type Rejection } from './types.js';
+import { volumeBinding, volumeClaimsOf } from './volume-binding.js';
+import { volumeRestrictions } from './volume-restrictions.js';
 
 /** The filters in the order kube-scheduler's default profile runs them; a node's first rejection is its status. */
 export const FILTERS: { name: string; filter: Filter }[] = [
@@ -30,6 +32,8 @@ export const FILTERS: { name: string; filter: Filter }[] = [
   { name: 'NodeAffinity', filter: nodeAffinity },
   { name: 'NodePorts', filter: nodePorts },
   { name: 'NodeResourcesFit', filter: nodeResourcesFit },
+  { name: 'VolumeRestrictions', filter: volumeRestrictions },
+  { name: 'VolumeBinding', filter: volumeBinding },
   { name: 'PodTopologySpread', filter: podTopologySpread },
   { name: 'InterPodAffinity', filter: interPodAffinity },
 ];
@@ -86,6 +90,12 @@ export function schedule(pod: Pod, nodes: NodeInfo[], opts: ScheduleOptions = {}
   if (names?.size === 0) {
     for (const n of nodes) statuses.set(n.name, reject(true, REASON_AFFINITY_CONFLICT));
     return unschedulable(cycle, statuses, fitMessage(nodes.length, [], REASON_AFFINITY_CONFLICT));
+  }
+  // VolumeBinding's pre-filter: a missing or unbound-Immediate claim keeps the pod off every node.
+  const claimsMessage = volumeClaimsOf(cycle).message;
+  if (claimsMessage) {
+    for (const n of nodes) statuses.set(n.name, reject(true, claimsMessage));
+    return unschedulable(cycle, statuses, fitMessage(nodes.length, [], claimsMessage));
   }
   const feasible: NodeInfo[] = [];
   for (const n of nodes) {

@@ -1,6 +1,7 @@
 // The scheduler's core, runnable in-process: shared informers on pods, nodes and namespaces feed
 // a scheduling queue; one pod at a time is placed with schedule() against the nodes with their
-// pods (bound and assumed), then bound asynchronously through pods/NAME/binding. Pods no node
+// pods (bound and assumed), then bound asynchronously through pods/NAME/binding — after its
+// unbound WaitForFirstConsumer claims are bound (VolumeBinder), when it has any. Pods no node
 // takes get a FailedScheduling event, PodScheduled=False, and (when the planner finds victims)
 // preemption.
 import type { ApiObject } from '../api/resource-type.js';
@@ -15,6 +16,9 @@ import { SCHEDULER_NAME, isPending, nodeChangeMatters, podChangeMatters, schedul
 import { schedule } from './schedule.js';
 import { SchedulingQueue, type QueueOptions } from './scheduling-queue.js';
 import { priorityOf, type Node, type Pod } from './types.js';
+import { VolumeBinder, type ClaimEvent } from './volume-binder.js';
+import type { VolumePlan } from './volume-binding.js';
+import type { Claim, PersistentVolume, StorageClass } from './volume-types.js';
 
 /** Tuning of the scheduler core. */
 export interface SchedulingOptions {
@@ -24,6 +28,8 @@ export interface SchedulingOptions {
   eventRepeatMs?: number;
   /** A number in [0, 1) for ties between equally good nodes. */
   random?: () => number;
+  /** How long a pod waits for its WaitForFirstConsumer claims to be bound before it is retried (60 s). */
+  volumeBindTimeoutMs?: number;
 }
 
 /** A running scheduler core. */
@@ -47,6 +53,17 @@ export function startScheduling(client: RestClient, opts: SchedulingOptions = {}
   const namespaces = informers.for(core('namespaces'));
   pods.addIndex('node', (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
   const queue = new SchedulingQueue(opts.queue);
+  // Claims, volumes and classes: pods waiting on them are retried when they change.
+  const volumes = new VolumeBinder(client, {
+    claims: informers.for<ApiObject & Claim>(core('persistentvolumeclaims')),
+    volumes: informers.for<ApiObject & PersistentVolume>(core('persistentvolumes')),
+    classes: informers.for<ApiObject & StorageClass>({ group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' }),
+    provisioningFailures: informers.for<ApiObject & ClaimEvent>({ ...core('events'), fieldSelector: 'reason=ProvisioningFailed' }),
+    node: (name) => nodes.get(name),
+    podExists: (p) => pods.get(keyOf(p))?.metadata.uid === p.metadata?.uid,
+    onChange: () => queue.moveAll(),
+    timeoutMs: opts.volumeBindTimeoutMs,
+  });
   const assumed = new AssumedPods();
   const events = new EventRecorder(client, { component: SCHEDULER_NAME, instance: `${SCHEDULER_NAME}-${hostname()}` }, { minRepeatMs: opts.eventRepeatMs ?? 60_000 });
   const about = (p: Pod): EventTarget => ({ kind: 'Pod', apiVersion: 'v1', namespace: p.metadata?.namespace ?? 'default', name: p.metadata?.name ?? '', uid: p.metadata?.uid, resourceVersion: (p.metadata as { resourceVersion?: string } | undefined)?.resourceVersion });
@@ -75,6 +92,7 @@ export function startScheduling(client: RestClient, opts: SchedulingOptions = {}
       assumed.forget(key);
       if (p.metadata?.uid) events.forget(p.metadata.uid);
       if (p.spec?.nodeName) queue.moveAll();
+      volumes.changed();
     },
   });
   nodes.addHandler({
@@ -98,9 +116,24 @@ export function startScheduling(client: RestClient, opts: SchedulingOptions = {}
 
   const warn = (what: string) => (err: Error) => log.warn(`scheduler: ${what}: ${err.message}`);
 
-  const bind = async (pod: Pod, node: string) => {
+  const bind = async (pod: Pod, node: string, plan?: VolumePlan) => {
     const key = keyOf(pod);
     const m = pod.metadata ?? {};
+    if (plan) {
+      // PreBind: the pod's claims get their volumes first; waiting for them holds up no other pod.
+      try {
+        await volumes.bind(pod, node, plan);
+      } catch (err) {
+        assumed.forget(key);
+        if (!pods.get(key)) return queue.done(key);
+        const message = (err as Error).message;
+        log.v(1).info(`scheduler: ${key} on ${node}: ${message}`);
+        void failed(pod, message, [], undefined, 'SchedulerError');
+        queue.error(key);
+        queue.moveAll();
+        return;
+      }
+    }
     try {
       await client.create(`${podPath(pod)}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name: m.name, namespace: m.namespace, uid: m.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
       assumed.bound(key);
@@ -122,9 +155,9 @@ export function startScheduling(client: RestClient, opts: SchedulingOptions = {}
   };
 
   /** Records why no node fits: the event, the PodScheduled condition, and the preemption when planned. */
-  const failed = async (pod: Pod, message: string, victims: Pod[], nominated?: string) => {
+  const failed = async (pod: Pod, message: string, victims: Pod[], nominated?: string, reason?: string) => {
     await events.record(about(pod), 'Warning', 'FailedScheduling', message, 'Scheduling').catch(warn(`event for ${keyOf(pod)}`));
-    const condition = scheduledCondition(pod, message);
+    const condition = scheduledCondition(pods.get(keyOf(pod)) ?? pod, message, new Date(), reason);
     const status: Record<string, unknown> = {};
     if (condition) status.conditions = [condition];
     if (nominated && pod.status?.nominatedNodeName !== nominated) status.nominatedNodeName = nominated;
@@ -140,10 +173,12 @@ export function startScheduling(client: RestClient, opts: SchedulingOptions = {}
     const pod = pods.get(key);
     if (!pod || !isPending(pod) || assumed.has(key)) return queue.done(key);
     const infos = nodeInfos();
-    const result = schedule(pod, infos, { random: opts.random, namespaceLabels: (ns) => (namespaces.get(ns)?.metadata.labels as Record<string, string> | undefined) });
+    const result = schedule(pod, infos, { random: opts.random, namespaceLabels: (ns) => (namespaces.get(ns)?.metadata.labels as Record<string, string> | undefined), volumes: volumes.lister });
     if ('node' in result) {
+      const chosen = infos.find((i) => i.name === result.node)!;
+      const plan = volumes.plan(pod, chosen.node);
       assumed.assume(key, pod, result.node);
-      void bind(pod, result.node);
+      void bind(pod, result.node, plan && volumes.assume(plan, result.node));
       return;
     }
     let victims: Pod[] = [];
@@ -181,6 +216,7 @@ export function startScheduling(client: RestClient, opts: SchedulingOptions = {}
     synced,
     async stop() {
       stopped = true;
+      volumes.stop();
       queue.close();
       await informers.stop();
       await loop.catch(() => {});

@@ -7,8 +7,8 @@ import { child, immutableField, objectAt, sameValue, selectorMatchErrors, status
 import { cronError, timeZoneError } from './batch-cron.js';
 import { defaultPodTemplate } from './pod-rules.js';
 
-/** The fields of a JobSpec the rules read. */
-interface JobSpec {
+/** The scalar fields of a batch/v1 JobSpec, as the rules and the Job controllers read them. */
+export interface JobSpecScalars {
   parallelism?: number;
   completions?: number;
   activeDeadlineSeconds?: number;
@@ -16,15 +16,19 @@ interface JobSpec {
   backoffLimitPerIndex?: number;
   maxFailedIndexes?: number;
   ttlSecondsAfterFinished?: number;
+  completionMode?: string;
+  suspend?: boolean;
+  podReplacementPolicy?: string;
+  managedBy?: string;
+}
+
+/** The fields of a JobSpec the rules read. */
+interface JobSpec extends JobSpecScalars {
   selector?: Selector;
   manualSelector?: boolean;
   template?: Template;
-  completionMode?: string;
-  suspend?: boolean;
   podFailurePolicy?: { rules?: { action?: string; onPodConditions?: { type?: string; status?: string }[] }[] };
-  podReplacementPolicy?: string;
   successPolicy?: { rules?: { succeededIndexes?: string; succeededCount?: number }[] };
-  managedBy?: string;
 }
 
 /** Labels the Job strategy puts on generated pod templates (legacy and prefixed). */

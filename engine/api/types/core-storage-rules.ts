@@ -6,14 +6,13 @@ import type { ApiObject } from '../resource-type.js';
 import { rec } from './core-checks.js';
 import { PV_SOURCES } from './core-pv-sources.js';
 import { compareQuantities, parseQuantity, quantitySign } from './core-quantity.js';
+import { BETA_STORAGE_CLASS } from './storage-meta.js';
 
 export type Obj = ApiObject;
 
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 const SHORT_MODES: [string, string][] = [['ReadWriteOnce', 'RWO'], ['ReadOnlyMany', 'ROX'], ['ReadWriteMany', 'RWX'], ['ReadWriteOncePod', 'RWOP']];
 const VOLUME_MODES = ['Block', 'Filesystem'];
-/** The annotation that named a storage class before storageClassName existed. */
-const BETA_CLASS = 'volume.beta.kubernetes.io/storage-class';
 const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a ?? null)) === JSON.stringify(canonical(b ?? null));
 
 /** Access modes as kubectl abbreviates them: RWO,ROX,RWX,RWOP in that order. */
@@ -23,9 +22,9 @@ export function accessModes(modes: unknown): string {
 }
 
 /** A volume's storage class: the old annotation first, then storageClassName. */
-export const volumeClass = (pv: Obj): string => pv.metadata.annotations?.[BETA_CLASS] ?? String(rec(pv.spec).storageClassName ?? '');
+export const volumeClass = (pv: Obj): string => pv.metadata.annotations?.[BETA_STORAGE_CLASS] ?? String(rec(pv.spec).storageClassName ?? '');
 /** A claim's storage class: the old annotation first, then storageClassName. */
-export const claimClass = (pvc: Obj): string => pvc.metadata.annotations?.[BETA_CLASS] ?? String(rec(pvc.spec).storageClassName ?? '');
+export const claimClass = (pvc: Obj): string => pvc.metadata.annotations?.[BETA_STORAGE_CLASS] ?? String(rec(pvc.spec).storageClassName ?? '');
 
 /** Fills a PersistentVolume's defaults: phase Pending, reclaim policy Retain, volume mode Filesystem, and its source's own defaults. */
 export function defaultPV(pv: Obj): void {
@@ -149,9 +148,9 @@ function pvcUpdateErrors(pvc: Obj, old: Obj): FieldError[] {
   const errs: FieldError[] = [];
   const now = structuredClone(rec(pvc.spec));
   const before = structuredClone(rec(old.spec));
-  const oldAnnotation = old.metadata.annotations?.[BETA_CLASS];
-  const newAnnotation = pvc.metadata.annotations?.[BETA_CLASS];
-  if (oldAnnotation !== newAnnotation) errs.push(invalidValue(`metadata.annotations[${BETA_CLASS}]`, newAnnotation ?? '', 'field is immutable'));
+  const oldAnnotation = old.metadata.annotations?.[BETA_STORAGE_CLASS];
+  const newAnnotation = pvc.metadata.annotations?.[BETA_STORAGE_CLASS];
+  if (oldAnnotation !== newAnnotation) errs.push(invalidValue(`metadata.annotations[${BETA_STORAGE_CLASS}]`, newAnnotation ?? '', 'field is immutable'));
   // A volume name may be set once, and a storage class given later when there was none.
   if (!before.volumeName) before.volumeName = now.volumeName;
   if (before.storageClassName === undefined && oldAnnotation === undefined) before.storageClassName = now.storageClassName;

@@ -8,7 +8,7 @@ import { NAME_OPTION } from './shared.js';
 export const startCommand: Command = {
   name: 'start',
   summary: 'Create a cluster, or start it again if it exists.',
-  usage: 'start [--name NAME] [--nodes N] [--wait DURATION] [--retain] [--api-port PORT] [--eviction-timeout DURATION]',
+  usage: 'start [--name NAME] [--nodes N] [--wait DURATION] [--retain] [--api-port PORT] [--eviction-timeout DURATION] [--hpa-downscale-delay DURATION]',
   description:
     'A new cluster has 1 control-plane node and N-1 workers, each a Docker container with its own\n' +
     'nested Docker engine. The command returns once every node\'s runtime answers.',
@@ -19,6 +19,7 @@ export const startCommand: Command = {
     retain: { type: 'boolean', help: 'keep the parts of a failed creation for inspection' },
     'api-port': { type: 'string', arg: 'PORT', help: 'fixed host port for the API server (default: a random free one)' },
     'eviction-timeout': { type: 'string', arg: 'DURATION', help: 'how long pods stay on a failed node before they are evicted (new clusters; default 5m)' },
+    'hpa-downscale-delay': { type: 'string', arg: 'DURATION', help: 'how long autoscalers wait before removing pods (new clusters; default 5m)' },
   },
   async run(ctx, { values, positionals }) {
     if (positionals.length > 0) throw new KubelabError(`unexpected argument "${positionals[0]}"`, { hint: 'name the cluster with --name', exitCode: 2 });
@@ -28,6 +29,7 @@ export const startCommand: Command = {
     }
     const apiPort = values['api-port'] === undefined ? undefined : Number(values['api-port']);
     const eviction = values['eviction-timeout'] === undefined ? undefined : parseDuration(String(values['eviction-timeout']));
+    const downscale = values['hpa-downscale-delay'] === undefined ? undefined : parseDuration(String(values['hpa-downscale-delay']));
     const { created, status } = await ctx.engine().clusters.start(
       {
         name: values.name as string | undefined,
@@ -36,6 +38,7 @@ export const startCommand: Command = {
         retain: Boolean(values.retain),
         apiPort,
         evictionSeconds: eviction === undefined ? undefined : Math.round(eviction / 1000),
+        hpaDownscaleSeconds: downscale === undefined ? undefined : Math.round(downscale / 1000),
       },
       ctx.progress,
       ctx.signal,

@@ -3,14 +3,15 @@ import { checkInterrupt } from '../../errors.js';
 import type { NodeProvider, NodeSpec } from '../../docker/provider.js';
 import type { Logger } from '../../log/logger.js';
 import { step, type Progress } from '../../log/progress.js';
+import type { ControlPlaneSettings } from '../node-spec.js';
 
 /** Shared state of one cluster creation, filled in as the actions run. */
 export interface CreateContext {
   cluster: string;
   nodeCount: number;
   apiPort?: number;
-  /** Default tolerationSeconds for the not-ready/unreachable taints (the control plane's setting). */
-  evictionSeconds?: number;
+  /** The control plane's settings (eviction time, HPA scale-down delay). */
+  settings: ControlPlaneSettings;
   /** Epoch ms by which the nodes must be ready. */
   deadline: number;
   provider: NodeProvider;

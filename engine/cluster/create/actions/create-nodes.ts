@@ -15,7 +15,7 @@ export const createNodes: Action = {
   async execute(ctx) {
     const image = required(ctx, 'image');
     const subnet = required(ctx, 'subnet');
-    ctx.specs = Array.from({ length: ctx.nodeCount }, (_, i) => nodeSpec(ctx.cluster, i, image, subnet, ctx.apiPort, ctx.evictionSeconds));
+    ctx.specs = Array.from({ length: ctx.nodeCount }, (_, i) => nodeSpec(ctx.cluster, i, image, subnet, ctx.apiPort, ctx.settings));
     const peers = peersContent(ctx.specs);
     const pki = required(ctx, 'pki');
     const pkiFilesForNode = asFiles(Object.fromEntries(Object.entries(pkiFiles(pki)).filter(([name]) => !name.startsWith('admin.'))));

@@ -1,5 +1,6 @@
 // The server side of RFC 6455 over an upgraded socket: the opening handshake, reassembly of
 // fragmented messages, ping/pong and the closing handshake. Framing itself is websocket-frames.ts.
+// Used by the node agent (exec, attach, port-forward) and the dashboard server (/ws).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { acceptKey, encodeFrame, FrameParser, OP, WebSocketError } from './websocket-frames.js';
@@ -20,7 +21,7 @@ export function offeredProtocols(req: IncomingMessage): string[] {
  * Answers the opening handshake with 101 and `protocol` (the caller picked it from
  * offeredProtocols); throws when the request is not a valid version-13 WebSocket upgrade.
  */
-export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string | undefined): WebSocketConnection {
+export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string | undefined, opts: { maxPayload?: number } = {}): WebSocketConnection {
   const key = req.headers['sec-websocket-key'];
   if (req.headers['sec-websocket-version'] !== '13' || typeof key !== 'string' || !key) {
     throw new WebSocketError(1002, 'the WebSocket handshake needs Sec-WebSocket-Version 13 and a Sec-WebSocket-Key');
@@ -28,7 +29,7 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
   const lines = ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptKey(key)}`];
   if (protocol) lines.push(`Sec-WebSocket-Protocol: ${protocol}`);
   socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-  return new WebSocketConnection(socket, head);
+  return new WebSocketConnection(socket, head, opts);
 }
 
 /** One server-side WebSocket connection on a socket whose handshake is done. */
@@ -37,16 +38,21 @@ export class WebSocketConnection {
   onMessage: (data: Buffer, binary: boolean) => void = () => {};
   /** Called once when the connection is gone (closing handshake done, or the socket died). */
   onClose: (code: number, reason: string) => void = () => {};
-  private readonly parser = new FrameParser({ requireMask: true });
+  /** Called with the payload of each pong (the answer to ping()). */
+  onPong: (payload: Buffer) => void = () => {};
+  private readonly parser: FrameParser;
   private fragments: Buffer[] = [];
   private fragmentOp = 0;
   private closeSent = false;
   private closed = false;
 
+  /** `maxPayload`: the largest frame the peer may send (bytes; default 64 MiB). */
   constructor(
     private readonly socket: Duplex,
     head: Buffer = Buffer.alloc(0),
+    opts: { maxPayload?: number } = {},
   ) {
+    this.parser = new FrameParser({ requireMask: true, maxPayload: opts.maxPayload });
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => this.finish(1006, 'socket error'));
     socket.on('close', () => this.finish(1006, 'socket closed'));
@@ -58,6 +64,12 @@ export class WebSocketConnection {
   send(data: Buffer, binary = true): void {
     if (this.closeSent || this.closed) return;
     this.socket.write(encodeFrame(binary ? OP.binary : OP.text, data));
+  }
+
+  /** Sends a ping; the peer's pong arrives through onPong. Dropped once closing. */
+  ping(payload: Buffer = Buffer.alloc(0)): void {
+    if (this.closeSent || this.closed) return;
+    this.socket.write(encodeFrame(OP.ping, payload));
   }
 
   /** Starts the closing handshake; the socket ends when the peer answers or after a second. */
@@ -93,6 +105,7 @@ export class WebSocketConnection {
         if (!this.closeSent) this.socket.write(encodeFrame(OP.pong, payload));
         return;
       case OP.pong:
+        this.onPong(payload);
         return;
       case OP.close: {
         const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;

@@ -1,5 +1,6 @@
 // RFC 6455 framing, as pure functions: encoding frames, and a parser that takes a byte stream and
-// yields whole frames (unmasked). The connection logic (fragments, ping, close) is websocket.ts.
+// yields whole frames (unmasked). Shared by the node agent and the dashboard server; the
+// connection logic (fragments, ping, close) is websocket.ts.
 import { createHash } from 'node:crypto';
 
 /** Frame opcodes. */
