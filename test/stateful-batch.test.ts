@@ -75,12 +75,13 @@ describe('StatefulSets, DaemonSets, Jobs, CronJobs, storage, metrics and autosca
     await kubectl(kubeconfig, ['create', 'namespace', NS]);
     await until('the default ServiceAccount', async () => (await kTry(['get', 'serviceaccount', 'default'])).code === 0);
     // Started first so that a few minutes of schedule have passed when the last test looks.
-    const cron = (cname: string, policy: string, command: string, keep: number) => ({
+    const cron = (cname: string, policy: string, command: string, keep: number, suspend = false) => ({
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: { name: cname, namespace: NS },
       spec: {
         schedule: '* * * * *',
+        suspend,
         concurrencyPolicy: policy,
         successfulJobsHistoryLimit: keep,
         jobTemplate: { spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX, command: ['sh', '-c', command] }] } } } },
@@ -88,6 +89,8 @@ describe('StatefulSets, DaemonSets, Jobs, CronJobs, storage, metrics and autosca
     });
     await apply(cron('tick', 'Allow', 'echo tick', 1));
     await apply(cron('slow', 'Forbid', 'sleep 600', 3));
+    // Never scheduled: the Job made from it by hand is not pruned by a scheduled run's history.
+    await apply(cron('manual', 'Allow', 'echo by hand', 3, true));
   }, 600_000);
 
   afterAll(async () => {
@@ -338,8 +341,10 @@ describe('StatefulSets, DaemonSets, Jobs, CronJobs, storage, metrics and autosca
     expect(slow).toHaveLength(1);
     expect(await k(['get', 'cronjob', 'slow', '-o', 'jsonpath={.status.active[*].name}'])).toMatch(/^slow-\d+$/);
     expect(await k(['describe', 'cronjob', 'slow'])).toContain('JobAlreadyActive');
-    // A Job made by hand from the CronJob runs too.
-    await k(['create', 'job', 'by-hand', '--from=cronjob/tick']);
+    // A suspended CronJob starts nothing by itself; a Job made by hand from it runs.
+    expect(await k(['get', 'jobs', '-o', 'jsonpath={range .items[*]}{.metadata.ownerReferences[0].name}{"\\n"}{end}'])).not.toMatch(/^manual$/m);
+    await k(['create', 'job', 'by-hand', '--from=cronjob/manual']);
     await until('by-hand Complete', async () => (await k(['get', 'job', 'by-hand', '-o', 'jsonpath={.status.succeeded}'])) === '1');
+    expect(await k(['logs', 'job/by-hand'])).toBe('by hand\n');
   }, 400_000);
 });
