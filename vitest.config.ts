@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
-      { test: { name: 'unit', include: ['engine/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['engine/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts'] } },
       {
         test: {
           name: 'integration',

@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Everything kubelab needs on a fresh Debian machine: a Docker engine (see install-docker.sh),
 # the npm packages, and the built CLI and cluster-side bundle.
-# --test also installs what the test suites use on the host: Debian's etcd-server (the store's
-# suite runs a real etcd on 127.0.0.1; the package's own service is not started here).
+# --test also installs what the test suites use on the host: Debian's etcd-server (the package's
+# own service is not started here) and chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-docker.sh
-if [ "${1:-}" = "--test" ] && ! command -v etcd >/dev/null 2>&1; then
+if [ "${1:-}" = "--test" ]; then
+  # Debian's etcd-server (the store's suite runs a real etcd on 127.0.0.1) and chromium (the
+  # dashboard's browser suite drives it with playwright-core).
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  echo "setup: installing etcd-server from Debian's packages (for the tests)"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
+  missing=""
+  command -v etcd >/dev/null 2>&1 || missing="$missing etcd-server"
+  [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  if [ -n "$missing" ]; then
+    echo "setup: installing$missing from Debian's packages (for the tests)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
   # Debian starts the packaged etcd service where an init system runs; the tests start their own.
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet etcd 2>/dev/null; then
     $SUDO systemctl disable --now etcd >/dev/null 2>&1 || true

@@ -4,6 +4,7 @@ import { KubelabError } from '../errors.js';
 import { createEngine, type Engine } from '../index.js';
 import { createLogger } from '../log/logger.js';
 import { commandHelp, GLOBAL_OPTIONS, type Command, type CommandContext } from './command.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { deleteCommand } from './commands/delete.js';
 import { dockerEnvCommand } from './commands/docker-env.js';
 import { imageCommand } from './commands/image.js';
@@ -18,7 +19,7 @@ import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
 import { progressRenderer } from './progress.js';
 
-const COMMANDS: Command[] = [startCommand, stopCommand, deleteCommand, statusCommand, listCommand, nodeCommand, kubeconfigCommand, kubectlCommand, dockerEnvCommand, imageCommand, serviceCommand];
+const COMMANDS: Command[] = [startCommand, stopCommand, deleteCommand, statusCommand, listCommand, nodeCommand, kubeconfigCommand, kubectlCommand, dockerEnvCommand, imageCommand, serviceCommand, dashboardCommand];
 /** Commands kubelab runs itself, left out of help. */
 const HIDDEN: Command[] = [forwarderCommand];
 

@@ -371,7 +371,9 @@ export class PodSync {
       this.setWaiting(pod, c, 'ErrImagePull', message);
       this.d.events.emit(target, 'Warning', 'Failed', message);
       this.d.events.emit(target, 'Warning', 'Failed', 'Error: ErrImagePull');
-      timers.push(delayMs);
+      // Look again soon, so the wait shows as ImagePullBackOff (as kubelet's next sync shows it),
+      // not as ErrImagePull until the next attempt.
+      timers.push(Math.min(1000, delayMs));
       return false;
     }
   }

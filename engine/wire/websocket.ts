@@ -56,7 +56,11 @@ export class WebSocketConnection {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => this.finish(1006, 'socket error'));
     socket.on('close', () => this.finish(1006, 'socket closed'));
-    socket.on('end', () => this.finish(1006, 'socket ended'));
+    socket.on('end', () => {
+      this.finish(1006, 'socket ended');
+      // The peer is gone without a closing handshake: end our half too (HTTP servers keep sockets half-open).
+      socket.end();
+    });
     if (head.length) queueMicrotask(() => this.receive(head));
   }
 

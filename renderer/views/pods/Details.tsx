@@ -1,0 +1,79 @@
+// A pod's overview: status, where it runs, its containers with state and a logs link each.
+import type { ContainerStatus, Pod } from '../../api/types';
+import { Conditions, Facts, ObjectMeta } from '../../components/Meta';
+import { ToneText } from '../../components/Tone';
+import type { DetailsProps } from '../resources/details-props';
+import { podIP, podSummary, podTone } from './columns';
+
+function stateText(s: ContainerStatus | undefined): string {
+  if (!s?.state) return 'unknown';
+  if (s.state.running) return 'running';
+  if (s.state.waiting) return `waiting: ${s.state.waiting.reason ?? ''}`;
+  const t = s.state.terminated;
+  return t ? `terminated: ${t.reason ?? `exit code ${t.exitCode ?? '?'}`}` : 'unknown';
+}
+
+/** Overview of a pod. */
+export function PodDetails({ obj, navigate }: DetailsProps<Pod>) {
+  const summary = podSummary(obj);
+  const statuses = new Map([...(obj.status?.initContainerStatuses ?? []), ...(obj.status?.containerStatuses ?? [])].map((s) => [s.name, s]));
+  const containers = [...(obj.spec?.initContainers ?? []).map((c) => ({ ...c, init: true })), ...(obj.spec?.containers ?? []).map((c) => ({ ...c, init: false }))];
+  return (
+    <>
+      <Facts
+        label="Pod status"
+        rows={[
+          ['Status', <ToneText key="s" tone={podTone(obj)}>{summary.status}</ToneText>],
+          ['Ready', `${summary.ready}/${summary.total}`],
+          ['Restarts', String(summary.restarts)],
+          ['Node', obj.spec?.nodeName ?? 'not scheduled yet'],
+          ['Pod IP', podIP(obj)],
+          ['Host IP', obj.status?.hostIP],
+          ['Message', obj.status?.message],
+        ]}
+      />
+      <table className="mini-table" data-testid="pod-containers">
+        <caption>Containers</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Image</th>
+            <th scope="col">State</th>
+            <th scope="col">Ready</th>
+            <th scope="col">Restarts</th>
+            <th scope="col">Logs</th>
+          </tr>
+        </thead>
+        <tbody>
+          {containers.map((c) => {
+            const s = statuses.get(c.name);
+            return (
+              <tr key={c.name}>
+                <td>
+                  {c.name}
+                  {c.init && <span className="badge">init</span>}
+                </td>
+                <td className="wrap">{c.image}</td>
+                <td>{stateText(s)}</td>
+                <td>{s?.ready ? 'yes' : 'no'}</td>
+                <td>{s?.restartCount ?? 0}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-label={`Logs of container ${c.name}`}
+                    onClick={() => navigate({ view: 'logs', namespace: obj.metadata.namespace ?? 'default', pod: obj.metadata.name, container: c.name, name: undefined })}
+                  >
+                    Logs
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <Conditions conditions={obj.status?.conditions} />
+      <ObjectMeta obj={obj} />
+    </>
+  );
+}
