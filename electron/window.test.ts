@@ -151,7 +151,8 @@ describe('withFallbackCsp', () => {
     expect(directives).toContain("script-src 'self'");
     expect(directives).toContain("object-src 'none'");
     expect(directives).toContain("frame-ancestors 'none'");
-    expect(FALLBACK_CSP).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(directives.filter((d) => !d.startsWith('style-src')).join('; ')).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(FALLBACK_CSP).not.toMatch(/unsafe-eval|\*/);
   });
 });
 

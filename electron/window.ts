@@ -37,7 +37,8 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
 export const FALLBACK_CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  // Inline styles only, for the terminal (see engine/dashboard/security.ts); never inline scripts.
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
   // 'self' covers ws://<same host:port> for the /ws socket (CSP level 3).

@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createServices, ServicesContext } from './hooks/services';
+import '@xterm/xterm/css/xterm.css';
 import './styles.css';
 
 const services = createServices(location);

@@ -2,7 +2,7 @@
 // #/<view>?cluster=C&ns=N&kind=K&name=X&pod=P&container=Y
 
 /** The main views. */
-export type ViewName = 'clusters' | 'resources' | 'topology' | 'logs';
+export type ViewName = 'clusters' | 'resources' | 'topology' | 'logs' | 'graphs' | 'terminal';
 
 /** Where the user is. */
 export interface Route {
@@ -17,9 +17,11 @@ export interface Route {
   /** Logs view: pod and container. */
   pod?: string;
   container?: string;
+  /** Terminal view: a terminal tab to open (views/terminal/terminal-target.ts: "host", "node/N", "pod/NS/P[/C]"); dropped once opened. */
+  terminal?: string;
 }
 
-const VIEWS: readonly ViewName[] = ['clusters', 'resources', 'topology', 'logs'];
+const VIEWS: readonly ViewName[] = ['clusters', 'resources', 'topology', 'logs', 'graphs', 'terminal'];
 
 /** The default route: the clusters view. */
 export const DEFAULT_ROUTE: Route = { view: 'clusters', namespace: 'default', kind: 'pods' };
@@ -37,7 +39,7 @@ export function parseRoute(hash: string): Route {
     namespace: params.has('ns') ? (params.get('ns') ?? '') : DEFAULT_ROUTE.namespace,
     kind: get('kind') ?? DEFAULT_ROUTE.kind,
   };
-  for (const k of ['cluster', 'name', 'pod', 'container'] as const) {
+  for (const k of ['cluster', 'name', 'pod', 'container', 'terminal'] as const) {
     const v = get(k);
     if (v) route[k] = v;
   }
@@ -54,6 +56,7 @@ export function formatRoute(r: Route): string {
   if (r.name) params.set('name', r.name);
   if (r.pod) params.set('pod', r.pod);
   if (r.container) params.set('container', r.container);
+  if (r.terminal) params.set('terminal', r.terminal);
   return `#/${r.view}?${params.toString()}`;
 }
 

@@ -6,10 +6,10 @@
 //   dist/electron/    the desktop shell: main.mjs (Electron's main process, ESM like the CLI, since
 //                     the engine finds its package folder from import.meta.url) and preload.cjs
 //                     (sandboxed preloads must be CommonJS); `electron` itself stays external
-//   dist/renderer/    the dashboard UI (React): app.js + app.css + index.html, for Chromium and
-//                     Electron's renderer, with no Node access
+//   dist/renderer/    the dashboard UI (React): app.js (an ES module) + chunks/ loaded on demand +
+//                     app.css + index.html, for Chromium and Electron's renderer, with no Node access
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 
 const common = { bundle: true, platform: 'node', sourcemap: 'linked', logLevel: 'warning' };
 
@@ -31,7 +31,7 @@ await build({
   format: 'esm',
   target: 'node20',
   outExtension: { '.js': '.mjs' },
-  external: ['cpu-features', '*.node'],
+  external: ['cpu-features', '*.node', 'node-pty'],
   banner: { js: esmRequireBanner },
 });
 
@@ -63,7 +63,7 @@ await build({
   format: 'esm',
   target: 'node22',
   outExtension: { '.js': '.mjs' },
-  external: ['electron', 'cpu-features', '*.node'],
+  external: ['electron', 'cpu-features', '*.node', 'node-pty'],
   banner: { js: esmRequireBanner },
 });
 
@@ -78,14 +78,18 @@ await build({
   external: ['electron'],
 });
 
-// The renderer: one script and one stylesheet that index.html loads from its own folder (the
+// The renderer: the app module (with its chunks) and one stylesheet that index.html loads from its own folder (the
 // dashboard's CSP allows scripts and styles from 'self' only, nothing inline).
+rmSync('dist/renderer/chunks', { recursive: true, force: true });
 await build({
   entryPoints: { app: 'renderer/main.tsx' },
   bundle: true,
   outdir: 'dist/renderer',
   platform: 'browser',
-  format: 'iife',
+  // ES modules split into chunks: views that are heavy and seldom first (the terminal) load on demand.
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   target: 'chrome120',
   jsx: 'automatic',
   minify: true,

@@ -10,6 +10,9 @@ const POD_SUBRESOURCES = [
   { name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
 ];
 
+/** The node subresources served besides status: the proxy to the node's endpoint (a connect subresource, so its verbs are those of the HTTP methods it passes). */
+const NODE_SUBRESOURCES = [{ name: 'nodes/proxy', singularName: '', namespaced: false, kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }];
+
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** The answer to GET /version. */
@@ -67,6 +70,7 @@ export function resourceList(group: string, version: string): unknown {
         ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
         ...(t.categories.length ? { categories: t.categories } : {}),
       },
+      ...(t.group === '' && t.kind === 'Node' ? NODE_SUBRESOURCES : []),
       ...(t.subresources?.status ? [{ name: `${t.resource}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }] : []),
       ...(t.subresources?.scale ? [{ name: `${t.resource}/scale`, singularName: '', namespaced: t.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }] : []),
       ...(t.group === '' && t.kind === 'Pod' ? POD_SUBRESOURCES : []),

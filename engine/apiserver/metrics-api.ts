@@ -2,12 +2,11 @@
 // an aggregated metrics-server: NodeMetrics and PodMetrics from the figures each node agent keeps
 // (GET /stats/resource on its endpoint), asked for when a client asks, so `kubectl top` and the
 // HorizontalPodAutoscaler see usage at most one sample old.
-import { request } from 'node:https';
 import { matchesLabels, parseLabelSelector } from '../api/selectors.js';
 import type { ResourceReport, Usage } from '../kubelet/resource-stats.js';
 import type { Storage } from '../store/storage.js';
-import { NODE_ENDPOINT_PORT } from '../supervisor/contract.js';
 import { sendJson, type RequestContext } from './context.js';
+import { nodeAddress, nodeRequest } from './node-client.js';
 import type { NodeClientTls } from './pod-log.js';
 import { badRequest, failure, methodNotAllowed } from './status.js';
 
@@ -76,18 +75,12 @@ export function podMetrics(pod: PodView, containers: ResourceReport['pods'][numb
   };
 }
 
-/** The address the node endpoint of `node` listens on. */
-function nodeAddress(node: NodeView): string | undefined {
-  const addrs = node.status?.addresses ?? [];
-  return (addrs.find((a) => a.type === 'InternalIP') ?? addrs.find((a) => a.type === 'Hostname'))?.address;
-}
-
 /** Asks one node for its figures; undefined when it does not answer in time (as metrics-server skips it). */
 function fetchReport(node: NodeView, tls: NodeClientTls): Promise<ResourceReport | undefined> {
   const host = nodeAddress(node);
   if (!host) return Promise.resolve(undefined);
   return new Promise((resolve) => {
-    const req = request({ host, port: tls.port ?? NODE_ENDPOINT_PORT, path: '/stats/resource', ca: tls.ca, cert: tls.cert, key: tls.key, timeout: 3000 }, (res) => {
+    const req = nodeRequest(host, tls, { path: '/stats/resource', timeoutMs: 3000 }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
@@ -100,7 +93,6 @@ function fetchReport(node: NodeView, tls: NodeClientTls): Promise<ResourceReport
       });
       res.on('error', () => resolve(undefined));
     });
-    req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(undefined));
     req.end();
   });

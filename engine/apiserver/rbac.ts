@@ -172,7 +172,8 @@ export class RbacAuthorizer {
 export function forbiddenMessage(user: UserInfo, a: Attributes): string {
   if (a.path !== undefined) return `forbidden: User "${user.name}" cannot ${a.verb} path "${a.path}"`;
   const what = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  const named = a.name ? `${what} "${a.name}"` : what;
+  // The object named is the resource's (pods "web" for pods/exec), as in Kubernetes' Forbidden errors.
+  const named = a.name ? `${a.resource} "${a.name}"` : a.resource;
   const scope = a.namespace ? ` in the namespace "${a.namespace}"` : ' at the cluster scope';
   return `${named} is forbidden: User "${user.name}" cannot ${a.verb} resource "${what}" in API group "${a.apiGroup ?? ''}"${scope}`;
 }

@@ -9,6 +9,7 @@ import { WatchCache } from '../store/watch-cache.js';
 import { present, refOf, selectors, sendJson, subject, withKind, type RequestContext } from './context.js';
 import { serveComponentStatuses } from './component-status.js';
 import { servePodLog, type NodeClientTls } from './pod-log.js';
+import { serveNodeProxy } from './node-proxy.js';
 import { finalizeNamespace, handleDelete, handleDeleteCollection } from './deletion.js';
 import { handleApply } from './apply-request.js';
 import { serveBinding } from './binding.js';
@@ -94,6 +95,7 @@ export class ResourceHandlers {
       if (method !== 'GET') throw methodNotAllowed(method, subject(type, `${path.name}/log`));
       return servePodLog(this.storage, ctx, this.nodeTls);
     }
+    if (sub === 'proxy' && type.group === '' && type.kind === 'Node') return serveNodeProxy(this.storage, ctx, this.nodeTls);
     if (sub === 'status' && type.subresources?.status) {
       if (method === 'GET') return sendJson(res, 200, present(ctx, await this.storage.get(refOf(ctx), path.name!)));
       if (method === 'PUT') {

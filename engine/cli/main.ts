@@ -17,9 +17,10 @@ import { serviceCommand } from './commands/service.js';
 import { forwarderCommand } from './commands/forwarder.js';
 import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
+import { useCommand } from './commands/use.js';
 import { progressRenderer } from './progress.js';
 
-const COMMANDS: Command[] = [startCommand, stopCommand, deleteCommand, statusCommand, listCommand, nodeCommand, kubeconfigCommand, kubectlCommand, dockerEnvCommand, imageCommand, serviceCommand, dashboardCommand];
+const COMMANDS: Command[] = [startCommand, stopCommand, deleteCommand, statusCommand, listCommand, nodeCommand, useCommand, kubeconfigCommand, kubectlCommand, dockerEnvCommand, imageCommand, serviceCommand, dashboardCommand];
 /** Commands kubelab runs itself, left out of help. */
 const HIDDEN: Command[] = [forwarderCommand];
 

@@ -3,13 +3,14 @@ import { asFiles, loadPki, nodeCredentialFiles } from '../certs/cluster-pki.js';
 import { KubelabError } from '../errors.js';
 import { PKI_DIR } from '../supervisor/contract.js';
 import { standaloneKubeconfig } from '../kubeconfig/kubeconfig.js';
-import { clusterAccess, publishAccess, withdrawAccess } from './access.js';
+import { clusterAccess, publishAccess, useAccess, withdrawAccess } from './access.js';
 import type { NodeInfo, NodeProvider } from '../docker/provider.js';
 import type { Logger } from '../log/logger.js';
 import { step, type Progress } from '../log/progress.js';
 import { nextFreeIndex, podCidrFor } from '../network/ipam.js';
 import { createCluster } from './create/create-cluster.js';
 import { DEFAULT_CLUSTER, validateClusterName, validateNodeCount } from './names.js';
+import { controlPlaneStopWarning, findClusterNode, planNodePower } from './node-power.js';
 import { nodeSpec } from './node-spec.js';
 import { nodeReady, waitReady } from './readiness.js';
 import type { ClusterState } from './state.js';
@@ -98,11 +99,7 @@ export class Clusters {
       if (opts.nodes !== undefined && opts.nodes !== existing.length) {
         log.warn(`cluster "${name}" already exists with ${existing.length} node(s); --nodes ${opts.nodes} is ignored (use \`kubelab node add|delete\`)`);
       }
-      await step(progress, 'Starting nodes', async () => {
-        await writePeers(provider, existing);
-        await Promise.all(existing.map((n) => provider.startNode(n.name)));
-      });
-      await step(progress, 'Waiting for nested runtimes', () => waitReady(provider, existing.map((n) => n.name), deadline, signal));
+      await this.bringUp(existing, existing, deadline, progress, signal);
       const status = await this.publish(name, progress);
       await this.startForwarder(name, progress);
       return { created: false, status };
@@ -121,6 +118,57 @@ export class Clusters {
     } finally {
       await release();
     }
+  }
+
+  /**
+   * Stops one node of a running cluster (as a node failure would): its pods stop with it and the
+   * control plane marks the Node NotReady, then evicts its pods after the eviction timeout. Stopping
+   * the control-plane node is allowed: the API server and the host port forwarder go away with it
+   * (a warning says so). Throws for an unknown node, a stopped cluster or a node already stopped.
+   */
+  async stopNode(cluster: string, node: string, progress: Progress): Promise<void> {
+    const { provider, state, log } = this.deps;
+    const target = planNodePower(cluster, await this.nodesOf(cluster), node, 'stop');
+    const release = await state.lock(cluster, 'node stop');
+    try {
+      await step(progress, `Stopping node ${node}`, async () => {
+        if (target.controlPlane) {
+          const warning = controlPlaneStopWarning(node);
+          log.warn(warning);
+          progress({ step: `Stopping node ${node}`, status: 'info', message: warning });
+          await this.stopForwarder(cluster);
+        }
+        await provider.stopNode(node);
+      });
+    } finally {
+      await release();
+    }
+  }
+
+  /**
+   * Starts one stopped node of a running (or degraded) cluster the way `start` starts every node:
+   * the peers file (pod routes), the container, its supervisor's ready line; for the control-plane
+   * node also the kubeconfig (its API port may have moved; the current context is left as it is)
+   * and the host port forwarder. Throws for an unknown node, a stopped cluster or a running node.
+   */
+  async startNode(cluster: string, node: string, progress: Progress, signal?: AbortSignal, waitMs = DEFAULT_WAIT_MS): Promise<void> {
+    const nodes = await this.nodesOf(cluster);
+    const target = planNodePower(cluster, nodes, node, 'start');
+    const release = await this.deps.state.lock(cluster, 'node start');
+    try {
+      await this.bringUp(nodes, [target.node], Date.now() + waitMs, progress, signal);
+      if (target.controlPlane) {
+        await this.publish(cluster, progress, false);
+        await this.startForwarder(cluster, progress);
+      }
+    } finally {
+      await release();
+    }
+  }
+
+  /** Makes the cluster's kubectl context the current one in the user's kubeconfig; returns its name. */
+  async useContext(cluster: string): Promise<string> {
+    return useAccess(validateClusterName(cluster), this.deps.kubeconfigFile);
   }
 
   /** Removes every container, network and volume labelled with the cluster, and its host-side state. */
@@ -175,10 +223,21 @@ export class Clusters {
     return { name: cluster, state, nodes: withReady };
   }
 
-  /** After a start: the ready cluster's status, with its context merged into the kubeconfig. */
-  private async publish(cluster: string, progress: Progress): Promise<ClusterStatus> {
+  /** Writes the peers file (every node's address and podCIDR) into `all`, starts `targets` and waits for their nested runtimes. */
+  private async bringUp(all: NodeInfo[], targets: NodeInfo[], deadline: number, progress: Progress, signal?: AbortSignal): Promise<void> {
+    const { provider } = this.deps;
+    const one = targets.length === 1 && all.length > 1 ? targets[0]!.name : undefined;
+    await step(progress, one ? `Starting node ${one}` : 'Starting nodes', async () => {
+      await writePeers(provider, all);
+      await Promise.all(targets.map((n) => provider.startNode(n.name)));
+    });
+    await step(progress, one ? 'Waiting for nested runtime' : 'Waiting for nested runtimes', () => waitReady(provider, targets.map((n) => n.name), deadline, signal));
+  }
+
+  /** After a start: the ready cluster's status, with its context merged into the kubeconfig (made current unless `makeCurrent` is false). */
+  private async publish(cluster: string, progress: Progress, makeCurrent = true): Promise<ClusterStatus> {
     const status = await this.status(cluster, true);
-    status.context = await step(progress, 'Writing kubeconfig', () => publishAccess(this.deps.state, cluster, status.nodes, this.deps.kubeconfigFile));
+    status.context = await step(progress, 'Writing kubeconfig', () => publishAccess(this.deps.state, cluster, status.nodes, this.deps.kubeconfigFile, makeCurrent));
     return status;
   }
 
@@ -241,10 +300,7 @@ export class Clusters {
   async deleteNode(cluster: string, node: string, progress: Progress): Promise<void> {
     const { provider, state } = this.deps;
     const nodes = await this.nodesOf(cluster);
-    const target = nodes.find((n) => n.name === node);
-    if (!target) {
-      throw new KubelabError(`node "${node}" is not part of cluster "${cluster}"`, { hint: `its nodes are: ${nodes.map((n) => n.name).join(', ')}`, exitCode: 1 });
-    }
+    const target = findClusterNode(cluster, nodes, node);
     if (target.role === 'control-plane') {
       throw new KubelabError(`node "${node}" is the control plane and cannot be removed`, { hint: `delete the whole cluster with \`kubelab delete ${cluster}\`` });
     }

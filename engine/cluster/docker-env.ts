@@ -84,20 +84,27 @@ function evalHint(shell: Shell, command: string): string {
 }
 
 /**
+ * The variables that point a shell at `target`, in the order they are set: first the user's own
+ * docker variables saved (unless a kubelab docker-env is already active in `env`), then the new ones.
+ * The script below prints them; the dashboard's terminal puts them in a host shell's environment.
+ */
+export function dockerEnvVars(target: DockerTarget, env: NodeJS.ProcessEnv): Array<[string, string]> {
+  const vars: Array<[string, string]> = [];
+  if (env[ACTIVE_VAR] === undefined) {
+    const had = DOCKER_VARS.filter((v) => env[v] !== undefined);
+    for (const v of had) vars.push([saved(v), env[v]!]);
+    vars.push([SAVED_LIST, had.join(',')]);
+  }
+  vars.push(['DOCKER_TLS_VERIFY', '1'], ['DOCKER_HOST', target.host], ['DOCKER_CERT_PATH', target.certPath], [ACTIVE_VAR, `${target.cluster}/${target.node}`]);
+  return vars;
+}
+
+/**
  * The script that points the shell at `target`. `env` is the shell's environment as the CLI
  * inherited it: the user's docker variables are saved unless a kubelab docker-env is already active.
  */
 export function dockerEnvScript(shell: Shell, target: DockerTarget, env: NodeJS.ProcessEnv, command: string): string {
-  const lines: string[] = [];
-  if (env[ACTIVE_VAR] === undefined) {
-    const had = DOCKER_VARS.filter((v) => env[v] !== undefined);
-    for (const v of had) lines.push(setLine(shell, saved(v), env[v]!));
-    lines.push(setLine(shell, SAVED_LIST, had.join(',')));
-  }
-  lines.push(setLine(shell, 'DOCKER_TLS_VERIFY', '1'));
-  lines.push(setLine(shell, 'DOCKER_HOST', target.host));
-  lines.push(setLine(shell, 'DOCKER_CERT_PATH', target.certPath));
-  lines.push(setLine(shell, ACTIVE_VAR, `${target.cluster}/${target.node}`));
+  const lines = dockerEnvVars(target, env).map(([name, value]) => setLine(shell, name, value));
   lines.push(comment(shell, `To point your shell at the docker engine of node ${target.node} (cluster ${target.cluster}), run:`));
   lines.push(comment(shell, evalHint(shell, command)));
   return `${lines.join('\n')}\n`;

@@ -2,10 +2,9 @@
 // read again after each operation step and, while at least one socket is open, every few seconds.
 // Only changes are broadcast. (Kubernetes objects never pass here: the renderer watches those.)
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { errorMessage, KubelabError } from '../errors.js';
 import type { Engine } from '../index.js';
-import { kubeconfigPath } from '../kubeconfig/kubeconfig.js';
+import { kubeconfigContextsOf, kubeconfigPath } from '../kubeconfig/kubeconfig.js';
 import type { Logger } from '../log/logger.js';
 import { summarizeClusters } from './cluster-summary.js';
 import type { ClusterSummary, EngineHealth, ServerMessage } from './contract.js';
@@ -25,11 +24,15 @@ export async function engineHealth(engine: Engine): Promise<EngineHealth> {
 
 /** The context names in the kubeconfig kubelab writes to (none when it is missing or unreadable). */
 export async function kubeconfigContexts(file = kubeconfigPath()): Promise<Set<string>> {
+  return (await kubeconfigState(file)).names;
+}
+
+/** The context names and the current-context of the kubeconfig kubelab writes to (none when it is missing or unreadable). */
+export async function kubeconfigState(file = kubeconfigPath()): Promise<{ names: Set<string>; current?: string }> {
   try {
-    const doc = parse(await readFile(file, 'utf8')) as { contexts?: Array<{ name?: unknown }> } | null;
-    return new Set((doc?.contexts ?? []).map((c) => c?.name).filter((n): n is string => typeof n === 'string'));
+    return kubeconfigContextsOf(await readFile(file, 'utf8'));
   } catch {
-    return new Set();
+    return { names: new Set() };
   }
 }
 
@@ -102,8 +105,8 @@ export class ClusterFeed {
     }
     if (health.docker !== 'ok') return;
     try {
-      const [statuses, contexts] = await Promise.all([this.engine.clusters.list(), kubeconfigContexts()]);
-      const clusters = summarizeClusters(statuses, contexts, this.ops.activeAll());
+      const [statuses, kube] = await Promise.all([this.engine.clusters.list(), kubeconfigState()]);
+      const clusters = summarizeClusters(statuses, kube.names, this.ops.activeAll(), kube.current);
       const json = JSON.stringify(clusters);
       this.clusters = clusters;
       if (json !== this.lastClusters) {

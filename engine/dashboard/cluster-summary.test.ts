@@ -39,6 +39,18 @@ describe('summarizeClusters', () => {
     expect(summarizeClusters([dev], contexts, [])[0]!.context).toBe(context);
   });
 
+  it('marks the cluster whose context is current, and only it', () => {
+    const both: ClusterStatus[] = [dev, { ...lab, nodes: [] }];
+    const out = summarizeClusters(both, new Set(['kubelab-dev', 'kubelab-lab']), [], 'kubelab-lab');
+    expect(out.map((c) => [c.name, c.current])).toEqual([
+      ['dev', undefined],
+      ['lab', true],
+    ]);
+    expect(summarizeClusters(both, new Set(['kubelab-dev']), [], 'prod').some((c) => c.current)).toBe(false);
+    // A current-context that names a context no longer in the file marks nothing.
+    expect(summarizeClusters([dev], new Set(), [], 'kubelab-dev')[0]!.current).toBeUndefined();
+  });
+
   it('attaches the running operation, and lists clusters still being created, sorted by name', () => {
     const out = summarizeClusters([lab, dev], new Set(), [op('dev', 'stop'), op('new', 'create')]);
     expect(out.map((c) => [c.name, c.state, c.operation?.kind])).toEqual([

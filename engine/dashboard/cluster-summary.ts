@@ -5,8 +5,12 @@ import type { ClusterStatus } from '../cluster/cluster.js';
 import { contextName } from '../kubeconfig/kubeconfig.js';
 import type { ClusterSummary, OperationState } from './contract.js';
 
-/** The summaries of `statuses` (sorted by name), plus a stopped, node-less entry for each running operation whose cluster is not listed yet. */
-export function summarizeClusters(statuses: ClusterStatus[], contexts: ReadonlySet<string>, running: OperationState[]): ClusterSummary[] {
+/**
+ * The summaries of `statuses` (sorted by name), plus a stopped, node-less entry for each running
+ * operation whose cluster is not listed yet. `current` is the kubeconfig's current-context: the
+ * cluster whose context it is gets `current: true`.
+ */
+export function summarizeClusters(statuses: ClusterStatus[], contexts: ReadonlySet<string>, running: OperationState[], current?: string): ClusterSummary[] {
   const out: ClusterSummary[] = statuses.map((s) => {
     const summary: ClusterSummary = {
       name: s.name,
@@ -15,6 +19,7 @@ export function summarizeClusters(statuses: ClusterStatus[], contexts: ReadonlyS
     };
     const context = s.context ?? (contexts.has(contextName(s.name)) ? contextName(s.name) : undefined);
     if (context) summary.context = context;
+    if (context && current === context) summary.current = true;
     const op = running.find((o) => o.cluster === s.name);
     if (op) summary.operation = op;
     return summary;

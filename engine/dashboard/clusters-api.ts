@@ -3,12 +3,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dockerEnvScript } from '../cluster/docker-env.js';
 import { validateClusterName } from '../cluster/names.js';
+import { planNodePower } from '../cluster/node-power.js';
 import { KubelabError } from '../errors.js';
 import type { Engine } from '../index.js';
 import type { ClusterFeed } from './cluster-feed.js';
-import { engineHealth, kubeconfigContexts } from './cluster-feed.js';
+import { engineHealth, kubeconfigState } from './cluster-feed.js';
 import { summarizeClusters } from './cluster-summary.js';
-import type { OperationStarted, OperationState } from './contract.js';
+import type { OperationStarted, OperationState, UseContextResult } from './contract.js';
 import { OperationBusyError, type Operations } from './operations.js';
 import { parseCreateRequest, parseJsonBody } from './requests.js';
 import { errorStatus, sendError, sendJson } from './responses.js';
@@ -69,8 +70,8 @@ export class ClustersApi {
       case 'engine':
         return sendJson(res, 200, await engineHealth(engine));
       case 'list-clusters': {
-        const [statuses, contexts] = await Promise.all([engine.clusters.list(), kubeconfigContexts()]);
-        return sendJson(res, 200, { clusters: summarizeClusters(statuses, contexts, ops.activeAll()) });
+        const [statuses, kube] = await Promise.all([engine.clusters.list(), kubeconfigState()]);
+        return sendJson(res, 200, { clusters: summarizeClusters(statuses, kube.names, ops.activeAll(), kube.current) });
       }
       case 'create-cluster': {
         const body = parseCreateRequest(parseJsonBody(await readBody(req)));
@@ -92,6 +93,34 @@ export class ClustersApi {
               : this.run('delete', name, (progress) => engine.clusters.delete(name, progress));
         return this.started(res, run);
       }
+      case 'node-action': {
+        const name = validateClusterName(route.cluster);
+        if (!(await engine.provider.listClusters()).includes(name)) {
+          return sendError(res, 404, `cluster "${name}" does not exist`, 'see the clusters in the list');
+        }
+        const node = route.node;
+        // Checked before answering, so an unknown node or one already in that state is a 4xx, not a failed operation.
+        const nodes = await engine.provider.listNodes(name);
+        try {
+          planNodePower(name, nodes, node, route.action);
+        } catch (err) {
+          // An unknown node is a 404; a node already stopped/running or a stopped cluster a 409.
+          if (nodes.some((n) => n.name === node)) throw err;
+          const { error, hint } = errorStatus(err);
+          return sendError(res, 404, error, hint);
+        }
+        const run =
+          route.action === 'stop'
+            ? this.run('node-stop', name, (progress) => engine.clusters.stopNode(name, node, progress), node)
+            : this.run('node-start', name, (progress) => engine.clusters.startNode(name, node, progress, this.deps.signal), node);
+        return this.started(res, run);
+      }
+      case 'use-context': {
+        const context = await engine.clusters.useContext(validateClusterName(route.cluster));
+        void this.deps.feed.refresh();
+        const body: UseContextResult = { context };
+        return sendJson(res, 200, body);
+      }
       case 'operation': {
         const op = ops.get(route.id);
         return op ? sendJson(res, 200, op) : sendError(res, 404, `no operation "${route.id}"`, 'operations are kept in memory while the dashboard runs; the last 50 finished ones stay readable');
@@ -107,14 +136,19 @@ export class ClustersApi {
   }
 
   /** Starts an operation and tells the feed at each step; throws OperationBusyError when one runs on the cluster. */
-  private run(kind: OperationState['kind'], cluster: string, work: Parameters<Operations['start']>[2]): OperationState {
-    const op = this.deps.ops.start(kind, cluster, async (progress) => {
-      try {
-        await work(progress);
-      } finally {
-        this.deps.onOperationEnd?.(cluster);
-      }
-    });
+  private run(kind: OperationState['kind'], cluster: string, work: Parameters<Operations['start']>[2], node?: string): OperationState {
+    const op = this.deps.ops.start(
+      kind,
+      cluster,
+      async (progress) => {
+        try {
+          await work(progress);
+        } finally {
+          this.deps.onOperationEnd?.(cluster);
+        }
+      },
+      node,
+    );
     void this.deps.feed.refresh();
     return op;
   }

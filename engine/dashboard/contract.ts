@@ -14,6 +14,9 @@
 //   POST   /api/clusters/NAME/start         → 202 OperationStarted
 //   POST   /api/clusters/NAME/stop          → 202 OperationStarted
 //   DELETE /api/clusters/NAME               → 202 OperationStarted
+//   POST   /api/clusters/NAME/nodes/NODE/stop  → 202 OperationStarted (kind 'node-stop')
+//   POST   /api/clusters/NAME/nodes/NODE/start → 202 OperationStarted (kind 'node-start')
+//   POST   /api/clusters/NAME/use-context   → UseContextResult (kubectl's current-context := the cluster's)
 //   GET    /api/operations/ID               → OperationState (poll fallback for the WebSocket)
 //   GET    /api/clusters/NAME/docker-env    → { bash: string } (the `kubelab docker-env` snippet)
 //   *      /k8s/NAME/<path>                 → the cluster's apiserver at <path> (e.g.
@@ -26,6 +29,18 @@
 //   client → server: ClientMessage; server → client: ServerMessage. On connect the server sends
 //   the current 'engine' and 'clusters' messages, then new ones whenever they change (it watches
 //   the host's Docker state only while a socket is open). The server pings every 30 s.
+//
+// WebSocket /terminal?<TerminalTarget as query>&cols=C&rows=R (same gate as /ws: cookie, Host, Origin):
+//   one terminal per socket. kind=host&cluster=C: a shell on the host with KUBECONFIG (that cluster
+//   only), the docker-env variables and kubectl on PATH; kind=node&cluster=C&node=N: `bash -l` in
+//   the node; kind=pod&cluster=C&namespace=NS&pod=P[&container=X]: a shell in the container through
+//   the cluster's apiserver (like `kubectl exec -it`; the first container when X is left out).
+//   cols/rows (optional, 1..1000) are the starting size. Binary frames carry the terminal's raw
+//   bytes both ways (client → server: input; server → client: output). Text frames carry JSON:
+//   TerminalClientMessage from the client, TerminalServerMessage from the server. The server sends
+//   one 'exit' message, then closes the socket: when the process ended, or with `error` when the
+//   terminal could not start (unknown cluster, node, pod or container; stopped cluster; too many
+//   terminals: at most 32 per dashboard) or broke. Closing the socket ends the process.
 
 /** A node as the clusters list shows it. */
 export interface NodeSummary {
@@ -47,6 +62,14 @@ export interface ClusterSummary {
   nodes: NodeSummary[];
   /** An operation (create/start/stop/delete) still running on it, if any. */
   operation?: OperationState;
+  /** Its context is the kubeconfig's current-context (what kubectl talks to). */
+  current?: boolean;
+}
+
+/** 200 answer of POST /api/clusters/NAME/use-context. */
+export interface UseContextResult {
+  /** The context now current. */
+  context: string;
 }
 
 /** Whether the Docker engine answers. */
@@ -87,8 +110,10 @@ export interface ProgressStep {
 /** An operation on a cluster and how far it got. */
 export interface OperationState {
   id: string;
-  kind: 'create' | 'start' | 'stop' | 'delete';
+  kind: 'create' | 'start' | 'stop' | 'delete' | 'node-stop' | 'node-start';
   cluster: string;
+  /** The node a node-stop/node-start acts on. */
+  node?: string;
   state: 'running' | 'succeeded' | 'failed';
   steps: ProgressStep[];
   error?: string;
@@ -110,3 +135,15 @@ export type ServerMessage =
   /** Docker engine health: sent to every socket on connect and whenever it changes (the "Docker down" banner). */
   | { type: 'engine'; engine: EngineHealth }
   | { id?: string; type: 'error'; error: string };
+
+/** What a /terminal socket opens a shell in (its query parameters). */
+export type TerminalTarget =
+  | { kind: 'host'; cluster: string }
+  | { kind: 'node'; cluster: string; node: string }
+  | { kind: 'pod'; cluster: string; namespace: string; pod: string; container?: string };
+
+/** Text messages the renderer sends on /terminal. */
+export type TerminalClientMessage = { type: 'resize'; cols: number; rows: number };
+
+/** Text messages the server sends on /terminal: the last one before the socket closes. */
+export type TerminalServerMessage = { type: 'exit'; code?: number; signal?: string; error?: string };

@@ -35,6 +35,19 @@ describe('Operations', () => {
     expect(changes).toBe(3);
   });
 
+  it('a node operation names its node, and keeps the cluster busy meanwhile', async () => {
+    let n = 0;
+    const ops = new Operations(() => {}, () => `n${++n}`);
+    const g = gated();
+    const op = ops.start('node-stop', 'dev', g.run, 'dev-worker2');
+    expect(op).toMatchObject({ kind: 'node-stop', cluster: 'dev', node: 'dev-worker2', state: 'running' });
+    expect(() => ops.start('node-start', 'dev', async () => {}, 'dev-worker')).toThrow(/cluster "dev" is busy: a node-stop of dev-worker2 is running/);
+    expect(ops.start('stop', 'lab', async () => {})).not.toHaveProperty('node');
+    g.open();
+    await ops.settle();
+    expect(ops.get('n1')).toMatchObject({ state: 'succeeded', node: 'dev-worker2' });
+  });
+
   it('records a failure with the engine hint', async () => {
     const ops = new Operations();
     const op = ops.start('start', 'dev', async () => {

@@ -14,7 +14,7 @@ export interface OperationListener {
 /** Thrown by start() when the cluster already has an operation running (the API answers 409). */
 export class OperationBusyError extends KubelabError {
   constructor(readonly running: OperationState) {
-    super(`cluster "${running.cluster}" is busy: a ${running.kind} is running`, { hint: 'wait for it to finish, then try again' });
+    super(`cluster "${running.cluster}" is busy: a ${running.kind}${running.node ? ` of ${running.node}` : ''} is running`, { hint: 'wait for it to finish, then try again' });
   }
 }
 
@@ -34,11 +34,12 @@ export class Operations {
     private readonly newId: () => string = () => randomBytes(12).toString('base64url'),
   ) {}
 
-  /** Starts `run` as operation `kind` on `cluster`; throws OperationBusyError while another runs on it. */
-  start(kind: OperationState['kind'], cluster: string, run: (progress: Progress) => Promise<unknown>): OperationState {
+  /** Starts `run` as operation `kind` on `cluster` (and `node`, for node operations); throws OperationBusyError while another runs on the cluster. */
+  start(kind: OperationState['kind'], cluster: string, run: (progress: Progress) => Promise<unknown>, node?: string): OperationState {
     const busy = this.active(cluster);
     if (busy) throw new OperationBusyError(busy);
     const op: OperationState = { id: this.newId(), kind, cluster, state: 'running', steps: [] };
+    if (node !== undefined) op.node = node;
     this.all.set(op.id, op);
     const progress: Progress = (event) => this.record(op, event);
     const done = Promise.resolve()

@@ -8,16 +8,19 @@ export type Route =
   | { kind: 'create-cluster' }
   | { kind: 'cluster-action'; cluster: string; action: 'start' | 'stop' | 'delete' }
   | { kind: 'docker-env'; cluster: string }
+  | { kind: 'node-action'; cluster: string; node: string; action: 'stop' | 'start' }
+  | { kind: 'use-context'; cluster: string }
   | { kind: 'operation'; id: string }
   | { kind: 'k8s'; cluster: string; path: string }
   | { kind: 'socket' }
+  | { kind: 'terminal' }
   | { kind: 'static'; path: string }
   | { kind: 'method-not-allowed'; allow: string[] }
   | { kind: 'not-found' };
 
 /** Whether a route answers JSON (dashboard API and cluster proxy) rather than documents. */
 export function isApiRoute(pathname: string): boolean {
-  return pathname === '/api' || pathname.startsWith('/api/') || pathname === '/k8s' || pathname.startsWith('/k8s/') || pathname === '/ws';
+  return pathname === '/api' || pathname.startsWith('/api/') || pathname === '/k8s' || pathname.startsWith('/k8s/') || pathname === '/ws' || pathname === '/terminal';
 }
 
 const SEGMENT = '([^/]+)';
@@ -30,6 +33,9 @@ const API: Array<{ pattern: RegExp; methods: Record<string, (m: string[]) => Rou
   { pattern: new RegExp(`^/api/clusters/${SEGMENT}/start$`), methods: { POST: (m) => ({ kind: 'cluster-action', cluster: m[0]!, action: 'start' }) } },
   { pattern: new RegExp(`^/api/clusters/${SEGMENT}/stop$`), methods: { POST: (m) => ({ kind: 'cluster-action', cluster: m[0]!, action: 'stop' }) } },
   { pattern: new RegExp(`^/api/clusters/${SEGMENT}/docker-env$`), methods: { GET: (m) => ({ kind: 'docker-env', cluster: m[0]! }) } },
+  { pattern: new RegExp(`^/api/clusters/${SEGMENT}/nodes/${SEGMENT}/stop$`), methods: { POST: (m) => ({ kind: 'node-action', cluster: m[0]!, node: m[1]!, action: 'stop' }) } },
+  { pattern: new RegExp(`^/api/clusters/${SEGMENT}/nodes/${SEGMENT}/start$`), methods: { POST: (m) => ({ kind: 'node-action', cluster: m[0]!, node: m[1]!, action: 'start' }) } },
+  { pattern: new RegExp(`^/api/clusters/${SEGMENT}/use-context$`), methods: { POST: (m) => ({ kind: 'use-context', cluster: m[0]! }) } },
   { pattern: new RegExp(`^/api/operations/${SEGMENT}$`), methods: { GET: (m) => ({ kind: 'operation', id: m[0]! }) } },
 ];
 
@@ -57,6 +63,7 @@ export function matchRoute(method: string, rawUrl: string): Route {
     return { kind: 'k8s', cluster, path: rest.startsWith('/') ? rest : `/${rest}` };
   }
   if (pathname === '/ws') return method === 'GET' ? { kind: 'socket' } : { kind: 'method-not-allowed', allow: ['GET'] };
+  if (pathname === '/terminal') return method === 'GET' ? { kind: 'terminal' } : { kind: 'method-not-allowed', allow: ['GET'] };
   if (pathname.startsWith('/api/') || pathname === '/api') {
     for (const api of API) {
       const m = api.pattern.exec(pathname);

@@ -143,6 +143,9 @@ describe('contentSecurityPolicy', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp.find((d) => d.startsWith('connect-src'))).toBe("connect-src 'self' ws://127.0.0.1:8080 ws://localhost:8080");
-    expect(csp.join(';')).not.toContain('unsafe-inline');
+    // Inline styles are allowed (the terminal needs them); inline or eval'd scripts never.
+    expect(csp.filter((d) => !d.startsWith('style-src')).join(';')).not.toContain('unsafe-inline');
+    expect(csp.join(';')).not.toContain('unsafe-eval');
+    expect(csp.find((d) => d.startsWith('img-src'))).not.toMatch(/\*|http/);
   });
 });

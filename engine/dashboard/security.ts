@@ -102,7 +102,10 @@ export function contentSecurityPolicy(port: number): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
+    // Inline styles only (never scripts): the terminal's xterm.js writes its cell metrics and theme
+    // into <style> elements and true-colour cells into style attributes. Styles cannot run code,
+    // and img-src/connect-src/font-src 'self' leave injected CSS nowhere to send anything.
+    "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
     // 'self' covers ws:// to the same host:port in CSP 3; the explicit sources are for older engines.

@@ -19,6 +19,7 @@ import { isApiRoute, matchRoute } from './routes.js';
 import { BASE_HEADERS, cookieName, hostAllowed, LaunchGate, originCheck, readCookie, sessionCookie } from './security.js';
 import { SocketHub } from './socket-hub.js';
 import { serveStatic } from './static-files.js';
+import { Terminals } from './terminal/terminals.js';
 
 /** How to start a dashboard. */
 export interface DashboardOptions {
@@ -52,7 +53,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const rendererDir = opts.rendererDir ?? join(packageRoot(), 'dist', 'renderer');
   const gate = new LaunchGate();
   const stopping = new AbortController();
-  const proxy = new K8sProxy(opts.resolveApi ?? engineApiResolver(engine));
+  const resolveApi = opts.resolveApi ?? engineApiResolver(engine);
+  const proxy = new K8sProxy(resolveApi);
+  const terminals = new Terminals({ engine, resolveApi, log });
   // The three call each other only from callbacks that run after all are made.
   const ops = new Operations(() => void feed.refresh());
   const feed = new ClusterFeed(engine, ops, (msg) => sockets.broadcast(msg), log);
@@ -97,6 +100,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       case 'k8s':
         return proxy.handle(req, res, route.cluster, route.path);
       case 'socket':
+      case 'terminal':
         return sendError(res, 426, 'this endpoint speaks WebSocket', undefined, { upgrade: 'websocket', connection: 'Upgrade' });
       case 'method-not-allowed':
         return apiLike ? sendError(res, 405, `method ${method} is not allowed here`, undefined, { allow: route.allow.join(', ') }) : sendHtml(res, 405, PAGES.notFound, port, { allow: route.allow.join(', ') });
@@ -113,10 +117,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     if (!originCheck(method, req.headers.origin, true, port)) return rejectUpgrade(socket, 403, 'cross-origin WebSocket connections are refused');
     if (!gate.valid(readCookie(req.headers.cookie, cookieName(port)))) return rejectUpgrade(socket, 401, 'not signed in to the dashboard');
     const route = matchRoute(method, req.url ?? '/');
-    // Streams upgraded through /k8s (exec, attach, port-forward) come with the terminal.
-    if (route.kind !== 'socket') return rejectUpgrade(socket, 404, 'no WebSocket endpoint here');
+    // /k8s passes no upgrades: exec into pods goes through /terminal, which opens it upstream itself.
+    if (route.kind !== 'socket' && route.kind !== 'terminal') return rejectUpgrade(socket, 404, 'no WebSocket endpoint here');
     try {
-      sockets.accept(req, socket, head);
+      if (route.kind === 'terminal') terminals.accept(req, socket, head);
+      else sockets.accept(req, socket, head);
     } catch (err) {
       rejectUpgrade(socket, 400, errorMessage(err));
     }
@@ -161,10 +166,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
         stopping.abort();
         feed.poll(false);
         sockets.close();
+        const shells = terminals.close();
         const done = new Promise<void>((r) => server.close(() => r()));
         proxy.close();
         server.closeAllConnections();
-        await ops.settle();
+        await Promise.all([ops.settle(), shells]);
         // WebSockets got their close frame; whatever has not closed within 2 s is dropped.
         const late = setTimeout(() => {
           for (const socket of connections) socket.destroy();

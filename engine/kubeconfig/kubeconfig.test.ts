@@ -1,6 +1,21 @@
+import { existsSync } from 'node:fs';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
-import { contextName, kubeconfigPath, mergeAccess, removeAccess, standaloneKubeconfig } from './kubeconfig.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useAccess } from '../cluster/access.js';
+import {
+  contextName,
+  kubeconfigContextsOf,
+  kubeconfigPath,
+  mergeAccess,
+  MissingContextError,
+  removeAccess,
+  setCurrentContext,
+  standaloneKubeconfig,
+  updateKubeconfigFile,
+} from './kubeconfig.js';
 
 const access = { name: 'kubelab-dev', server: 'https://127.0.0.1:41234', caCert: 'CA', clientCert: 'CERT', clientKey: 'KEY' };
 const theirs = `apiVersion: v1
@@ -61,5 +76,92 @@ describe('kubeconfig', () => {
     expect(kubeconfigPath({ KUBECONFIG: '/a/one:/b/two' })).toBe('/a/one');
     expect(kubeconfigPath({})).toMatch(/\.kube\/config$/);
     expect(contextName('dev')).toBe('kubelab-dev');
+  });
+});
+
+describe('current context', () => {
+  const two = mergeAccess(mergeAccess(theirs, access, false), { ...access, name: 'kubelab-lab' }, false);
+
+  it('switches to another context and keeps every context, cluster, user and preference', () => {
+    const before = parse(two);
+    const after = parse(setCurrentContext(two, 'kubelab-lab'));
+    expect(before['current-context']).toBe('prod');
+    expect(after['current-context']).toBe('kubelab-lab');
+    expect(after.contexts).toEqual(before.contexts);
+    expect(after.clusters).toEqual(before.clusters);
+    expect(after.users).toEqual(before.users);
+    expect(kubeconfigContextsOf(setCurrentContext(two, 'kubelab-dev'))).toEqual({ names: new Set(['prod', 'kubelab-dev', 'kubelab-lab']), current: 'kubelab-dev' });
+  });
+
+  it('leaves the text alone when the context already is current', () => {
+    expect(setCurrentContext(theirs, 'prod')).toBe(theirs);
+  });
+
+  it.each([
+    ['a context not in the file', theirs],
+    ['an empty file', ''],
+  ])('refuses %s', (_n, text) => {
+    expect(() => setCurrentContext(text, 'kubelab-dev')).toThrow(MissingContextError);
+  });
+
+  it('reads contexts and current-context (none set → no current)', () => {
+    expect(kubeconfigContextsOf('')).toEqual({ names: new Set() });
+    expect(kubeconfigContextsOf(theirs.replace('current-context: prod\n', ''))).toEqual({ names: new Set(['prod']) });
+    expect(kubeconfigContextsOf(`${theirs.replace('current-context: prod', 'current-context: ""')}`)).toEqual({ names: new Set(['prod']) });
+  });
+});
+
+describe('kubeconfig file', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kubelab-kubeconfig-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('use: switches the file with several contexts, keeping the others and the file mode', async () => {
+    const file = join(dir, 'config');
+    await writeFile(file, mergeAccess(mergeAccess(theirs, access, false), { ...access, name: 'kubelab-lab' }, false));
+    await chmod(file, 0o640);
+    expect(await useAccess('lab', file)).toBe('kubelab-lab');
+    const doc = parse(await readFile(file, 'utf8'));
+    expect(doc['current-context']).toBe('kubelab-lab');
+    expect(doc.contexts.map((c: { name: string }) => c.name)).toEqual(['prod', 'kubelab-dev', 'kubelab-lab']);
+    expect(doc.contexts[0].context.namespace).toBe('payments');
+    expect(doc.users[0].user.token).toBe('secret-token');
+    expect((await stat(file)).mode & 0o777).toBe(0o640);
+    expect((await readdir(dir)).sort()).toEqual(['config']); // no temporary file left behind
+  });
+
+  it('use: a missing context says to run `kubelab start`, and the file is unchanged', async () => {
+    const file = join(dir, 'config');
+    await writeFile(file, theirs);
+    await expect(useAccess('dev', file)).rejects.toThrow(/context "kubelab-dev" is not in the kubeconfig/);
+    await expect(useAccess('dev', file)).rejects.toMatchObject({ hint: expect.stringMatching(/kubelab start --name dev/) });
+    expect(await readFile(file, 'utf8')).toBe(theirs);
+  });
+
+  it('use: a missing file says to run `kubelab start` and creates nothing', async () => {
+    const file = join(dir, 'nested', 'config');
+    await expect(useAccess('dev', file)).rejects.toMatchObject({ message: expect.stringMatching(/not in the kubeconfig/), hint: expect.stringMatching(/kubelab start --name dev/) });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('update: a new file is made 0600 (it holds credentials), its folder too', async () => {
+    const file = join(dir, 'nested', 'config');
+    await updateKubeconfigFile(file, (text) => mergeAccess(text, access, true));
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(parse(await readFile(file, 'utf8'))['current-context']).toBe('kubelab-dev');
+  });
+
+  it('update: a symlinked kubeconfig stays a symlink and its target is rewritten', async () => {
+    const real = join(dir, 'real-config');
+    const link = join(dir, 'config');
+    await writeFile(real, theirs, { mode: 0o600 });
+    await symlink(real, link);
+    await updateKubeconfigFile(link, (text) => mergeAccess(text, access, false));
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(parse(await readFile(real, 'utf8')).contexts).toHaveLength(2);
   });
 });

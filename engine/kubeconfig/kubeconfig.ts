@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -84,13 +84,45 @@ export function standaloneKubeconfig(access: ClusterAccess): string {
   return mergeAccess('', access, true);
 }
 
-/** Reads, changes and atomically rewrites the kubeconfig file (mode 0600). */
+/** The context names of a kubeconfig text and its current-context (empty when there is none). */
+export function kubeconfigContextsOf(text: string): { names: Set<string>; current?: string } {
+  const doc = parseDoc(text);
+  const names = new Set((doc.contexts ?? []).map((c) => c?.name).filter((n): n is string => typeof n === 'string'));
+  const current = doc['current-context'];
+  return typeof current === 'string' && current ? { names, current } : { names };
+}
+
+/** Thrown by setCurrentContext when the kubeconfig has no context of that name. */
+export class MissingContextError extends Error {
+  constructor(readonly context: string) {
+    super(`the kubeconfig has no context "${context}"`);
+    this.name = 'MissingContextError';
+  }
+}
+
+/** Makes `name` the current context (as `kubectl config use-context` does); everything else stays. Throws MissingContextError when it is not there. */
+export function setCurrentContext(text: string, name: string): string {
+  const doc = parseDoc(text);
+  if (!(doc.contexts ?? []).some((c) => c?.name === name)) throw new MissingContextError(name);
+  if (doc['current-context'] === name) return text;
+  doc['current-context'] = name;
+  return stringify(doc);
+}
+
+/**
+ * Reads, changes and atomically rewrites the kubeconfig file. An existing file keeps its mode
+ * (and a symlink keeps pointing at the file it names, which is the one rewritten); a new one gets 0600.
+ */
 export async function updateKubeconfigFile(path: string, change: (text: string) => string): Promise<void> {
-  const text = existsSync(path) ? await readFile(path, 'utf8') : '';
+  const exists = existsSync(path);
+  const target = exists ? await realpath(path) : path;
+  const text = exists ? await readFile(target, 'utf8') : '';
   const next = change(text);
   if (next === text) return;
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.kubelab-${process.pid}`;
-  await writeFile(tmp, next, { mode: 0o600 });
-  await rename(tmp, path);
+  const mode = exists ? (await stat(target)).mode & 0o7777 : 0o600;
+  await mkdir(dirname(target), { recursive: true });
+  const tmp = `${target}.kubelab-${process.pid}`;
+  await writeFile(tmp, next, { mode });
+  await chmod(tmp, mode); // writeFile's mode is masked by the umask
+  await rename(tmp, target);
 }

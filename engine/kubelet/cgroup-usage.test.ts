@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cgroupPaths, cpuRate, dockerCounters, ownCgroupCounters, processCountersFrom, statValue, workingSet } from './cgroup-usage.js';
+import { cgroupPaths, cpuRate, dockerCounters, ownCgroupCounters, pidCgroupCounters, processCountersFrom, statValue, workingSet } from './cgroup-usage.js';
 
 const V1 = ['12:memory:/docker/abc', '4:cpu,cpuacct:/docker/abc', '1:name=systemd:/docker/abc', '0::/docker/abc'].join('\n');
 
@@ -74,6 +74,19 @@ describe('cgroup counters', () => {
     });
     expect(await ownCgroupCounters(root, join(root, 'self'))).toMatchObject({ cpuNs: 2_500_000, memoryBytes: 8000 });
     expect(await ownCgroupCounters(root, join(root, 'rooted'))).toBeUndefined();
+  });
+
+  it("reads a container's cgroup through its main process, and nothing for a process that is gone", async () => {
+    const root = tree({
+      'cpu,cpuacct/docker/ctr/cgroup.procs': '77\n',
+      'cpu,cpuacct/docker/ctr/cpuacct.usage': '5000\n',
+      'memory/docker/ctr/cgroup.procs': '77\n',
+      'memory/docker/ctr/memory.usage_in_bytes': '2048\n',
+      'memory/docker/ctr/memory.stat': 'total_inactive_file 48\n',
+      'proc/77/cgroup': '4:memory:/docker/ctr\n2:cpu,cpuacct:/docker/ctr\n',
+    });
+    expect(await pidCgroupCounters(77, root, join(root, 'proc'))).toMatchObject({ cpuNs: 5000, memoryBytes: 2000 });
+    expect(await pidCgroupCounters(78, root, join(root, 'proc'))).toBeUndefined();
   });
 
   it('reads a process from /proc stat and statm, even with spaces and parentheses in its name', () => {

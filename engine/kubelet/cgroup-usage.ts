@@ -96,6 +96,11 @@ export async function ownCgroupCounters(root = '/sys/fs/cgroup', procSelf = '/pr
   }
 }
 
+/** Counters of the cgroup process `pid` belongs to (a container's main process: its container's cgroup). */
+export function pidCgroupCounters(pid: number, root = '/sys/fs/cgroup', proc = '/proc'): Promise<Counters | undefined> {
+  return ownCgroupCounters(root, join(proc, String(pid), 'cgroup'));
+}
+
 /** Clock ticks per second of /proc/PID/stat times (USER_HZ, 100 on Linux). */
 const USER_HZ = 100;
 const PAGE = 4096;

@@ -24,8 +24,8 @@ export interface NodeEndpointOptions {
   docker: DockerApi;
   /** The log file of a static pod's container, or undefined when namespace/pod/container is not one. */
   staticLog?: (namespace: string, pod: string, container: string) => { file: string } | undefined;
-  /** The node's resource usage figures (GET /stats/resource, /stats/history?since=MS). */
-  stats?: ResourceStats;
+  /** The node's resource usage figures (GET /stats/resource, /stats/history?since=MS): a ResourceStats, or anything that reads like one. */
+  stats?: Pick<ResourceStats, 'report' | 'history'>;
 }
 
 const LOGS = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/;

@@ -3,7 +3,7 @@
 // processes (from its cgroup), turns CPU time into a rate, and keeps the latest figures for the
 // resource metrics API plus a short history for the desktop app's graphs.
 import type { Counters } from './cgroup-usage.js';
-import { cpuRate, dockerCounters, processCounters, type DockerStats } from './cgroup-usage.js';
+import { cpuRate, dockerCounters, pidCgroupCounters, processCounters, type DockerStats } from './cgroup-usage.js';
 import type { DockerApi } from './docker-api.js';
 import { CONTAINER_KIND, CONTAINER_NAME, MANAGED, POD_NAME, POD_NAMESPACE, POD_UID } from './labels.js';
 
@@ -82,6 +82,8 @@ async function pooled<T>(items: T[], limit: number, fn: (item: T) => Promise<voi
 /** Samples the node's usage on a timer; report() and history() read the result. */
 export class ResourceStats {
   private readonly prev = new Map<string, Counters>();
+  /** Main process of each running container measured, 0 when Docker did not say. */
+  private readonly pids = new Map<string, number>();
   private prevOwn: Counters | undefined;
   private latest: ResourceReport;
   private readonly points: HistoryPoint[] = [];
@@ -120,7 +122,19 @@ export class ResourceStats {
     return this.points.filter((p) => p.at > since);
   }
 
+  /**
+   * A container's counters: read from its cgroup through its main process (the container's PID,
+   * asked of Docker once), which costs the nested dockerd nothing; Docker's one-shot stats only when
+   * the cgroup cannot be read (another cgroup layout, or the process is gone).
+   */
   private async containerCounters(id: string): Promise<Counters | undefined> {
+    let pid = this.pids.get(id);
+    if (pid === undefined) {
+      pid = await this.opts.docker.inspectContainer(id).then((info) => (info.State.Running ? info.State.Pid : 0), () => 0);
+      this.pids.set(id, pid);
+    }
+    const read = pid > 0 ? await pidCgroupCounters(pid) : undefined;
+    if (read) return read;
     const stats = await this.opts.docker.json<DockerStats>({ path: `/containers/${id}/stats`, query: { stream: false, 'one-shot': true }, timeoutMs: 5000 }).catch(() => undefined);
     return stats && dockerCounters(stats);
   }
@@ -144,6 +158,8 @@ export class ResourceStats {
       if (cpu !== undefined) measured.push({ r, usage: { at: cur.at, windowMs: cur.at - prev!.at, cpu, memory: cur.memoryBytes } });
     });
     for (const id of this.prev.keys()) if (!seen.has(id)) this.prev.delete(id);
+    const listedIds = new Set(running.map((r) => r.id));
+    for (const id of this.pids.keys()) if (!listedIds.has(id)) this.pids.delete(id);
 
     const pods = new Map<string, PodUsage>();
     for (const { r, usage } of measured) {

@@ -1,6 +1,8 @@
 // The server side of RFC 6455 over an upgraded socket: the opening handshake, reassembly of
 // fragmented messages, ping/pong and the closing handshake. Framing itself is websocket-frames.ts.
-// Used by the node agent (exec, attach, port-forward) and the dashboard server (/ws).
+// Used by the node agent (exec, attach, port-forward) and the dashboard server (/ws); with
+// `client: true` the same connection logic serves the client side (websocket-client.ts).
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { acceptKey, encodeFrame, FrameParser, OP, WebSocketError } from './websocket-frames.js';
@@ -32,7 +34,13 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
   return new WebSocketConnection(socket, head, opts);
 }
 
-/** One server-side WebSocket connection on a socket whose handshake is done. */
+/** Options of a connection: `maxPayload` bounds the peer's frames; `client` masks what it sends and accepts unmasked frames (RFC 6455's client role). */
+export interface ConnectionOptions {
+  maxPayload?: number;
+  client?: boolean;
+}
+
+/** One WebSocket connection (server side unless `client`) on a socket whose handshake is done. */
 export class WebSocketConnection {
   /** Called with each whole message (binary or text). */
   onMessage: (data: Buffer, binary: boolean) => void = () => {};
@@ -46,13 +54,16 @@ export class WebSocketConnection {
   private closeSent = false;
   private closed = false;
 
+  private readonly client: boolean;
+
   /** `maxPayload`: the largest frame the peer may send (bytes; default 64 MiB). */
   constructor(
     private readonly socket: Duplex,
     head: Buffer = Buffer.alloc(0),
-    opts: { maxPayload?: number } = {},
+    opts: ConnectionOptions = {},
   ) {
-    this.parser = new FrameParser({ requireMask: true, maxPayload: opts.maxPayload });
+    this.client = opts.client === true;
+    this.parser = new FrameParser({ requireMask: !this.client, maxPayload: opts.maxPayload });
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => this.finish(1006, 'socket error'));
     socket.on('close', () => this.finish(1006, 'socket closed'));
@@ -67,13 +78,13 @@ export class WebSocketConnection {
   /** Sends one message (binary unless `binary` is false); dropped once closing. */
   send(data: Buffer, binary = true): void {
     if (this.closeSent || this.closed) return;
-    this.socket.write(encodeFrame(binary ? OP.binary : OP.text, data));
+    this.socket.write(this.encode(binary ? OP.binary : OP.text, data));
   }
 
   /** Sends a ping; the peer's pong arrives through onPong. Dropped once closing. */
   ping(payload: Buffer = Buffer.alloc(0)): void {
     if (this.closeSent || this.closed) return;
-    this.socket.write(encodeFrame(OP.ping, payload));
+    this.socket.write(this.encode(OP.ping, payload));
   }
 
   /** Starts the closing handshake; the socket ends when the peer answers or after a second. */
@@ -83,13 +94,18 @@ export class WebSocketConnection {
     const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
     payload.writeUInt16BE(code, 0);
     payload.write(reason, 2);
-    this.socket.write(encodeFrame(OP.close, payload));
+    this.socket.write(this.encode(OP.close, payload));
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   /** Drops the connection at once. */
   destroy(): void {
     this.socket.destroy();
+  }
+
+  /** A frame as this side sends it: masked with a fresh key by clients, plain by servers. */
+  private encode(opcode: number, payload: Buffer): Buffer {
+    return encodeFrame(opcode, payload, this.client ? { mask: randomBytes(4) } : {});
   }
 
   private receive(chunk: Buffer): void {
@@ -106,7 +122,7 @@ export class WebSocketConnection {
   private frame(fin: boolean, opcode: number, payload: Buffer): void {
     switch (opcode) {
       case OP.ping:
-        if (!this.closeSent) this.socket.write(encodeFrame(OP.pong, payload));
+        if (!this.closeSent) this.socket.write(this.encode(OP.pong, payload));
         return;
       case OP.pong:
         this.onPong(payload);
@@ -115,7 +131,7 @@ export class WebSocketConnection {
         const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
         if (!this.closeSent) {
           this.closeSent = true;
-          this.socket.write(encodeFrame(OP.close, payload.subarray(0, 2)));
+          this.socket.write(this.encode(OP.close, payload.subarray(0, 2)));
         }
         this.socket.end();
         this.finish(code, payload.subarray(2).toString());

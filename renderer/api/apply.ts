@@ -22,13 +22,13 @@ export function parseManifest(text: string): ManifestDoc[] {
   const out: ManifestDoc[] = [];
   parseAllDocuments(text).forEach((doc, index) => {
     if (doc.errors.length) {
-      out.push({ ok: false, index, error: `document ${index + 1}: ${doc.errors[0]!.message}` });
+      out.push({ ok: false, index, error: doc.errors[0]!.message });
       return;
     }
     const value: unknown = doc.toJS();
     if (value == null) return;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      out.push({ ok: false, index, error: `document ${index + 1}: not an object` });
+      out.push({ ok: false, index, error: 'not an object' });
       return;
     }
     const o = value as Record<string, unknown>;
@@ -36,9 +36,9 @@ export function parseManifest(text: string): ManifestDoc[] {
     for (const item of items) {
       const it = item as KubeObject;
       if (!it || typeof it !== 'object' || typeof it.kind !== 'string' || typeof it.apiVersion !== 'string') {
-        out.push({ ok: false, index, error: `document ${index + 1}: apiVersion and kind are required` });
+        out.push({ ok: false, index, error: 'apiVersion and kind are required' });
       } else if (!it.metadata || typeof it.metadata.name !== 'string' || !it.metadata.name) {
-        out.push({ ok: false, index, error: `document ${index + 1}: metadata.name is required (generateName cannot be applied)` });
+        out.push({ ok: false, index, error: 'metadata.name is required (generateName cannot be applied)' });
       } else out.push({ ok: true, object: it });
     }
   });

@@ -5,6 +5,7 @@ import type {
   EngineHealth,
   OperationStarted,
   OperationState,
+  UseContextResult,
 } from '../../engine/dashboard/contract';
 import { requestJson } from './http';
 
@@ -37,3 +38,15 @@ export const getOperation = (id: string) => requestJson<OperationState>(`/api/op
 
 /** The `kubelab docker-env` snippet for bash. */
 export const getDockerEnv = async (name: string): Promise<string> => (await requestJson<{ bash: string }>(`${cluster(name)}/docker-env`)).bash;
+
+/** Stops one node of a cluster (a node failure on purpose); resolves to the operation id. */
+export const stopNode = async (name: string, node: string): Promise<string> =>
+  (await requestJson<OperationStarted>(`${cluster(name)}/nodes/${encodeURIComponent(node)}/stop`, { method: 'POST' })).operation;
+
+/** Starts a stopped node of a cluster again; resolves to the operation id. */
+export const startNode = async (name: string, node: string): Promise<string> =>
+  (await requestJson<OperationStarted>(`${cluster(name)}/nodes/${encodeURIComponent(node)}/start`, { method: 'POST' })).operation;
+
+/** Makes the cluster's context kubectl's current-context; resolves to the context name. */
+export const switchContext = async (name: string): Promise<string> =>
+  (await requestJson<UseContextResult>(`${cluster(name)}/use-context`, { method: 'POST' })).context;

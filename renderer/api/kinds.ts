@@ -11,7 +11,7 @@ export interface KindInfo {
   /** Label in the sidebar. */
   label: string;
   /** Sidebar section. */
-  section: 'Cluster' | 'Workloads' | 'Network' | 'Config' | 'Storage' | 'Events';
+  section: 'Cluster' | 'Workloads' | 'Network' | 'Config' | 'Storage' | 'Events' | 'Custom resources';
 }
 
 const k = (plural: string, kind: string, apiVersion: string, namespaced: boolean, label: string, section: KindInfo['section']): KindInfo => ({
@@ -40,7 +40,13 @@ export const KINDS: readonly KindInfo[] = [
   k('persistentvolumeclaims', 'PersistentVolumeClaim', 'v1', true, 'PersistentVolumeClaims', 'Storage'),
   k('persistentvolumes', 'PersistentVolume', 'v1', false, 'PersistentVolumes', 'Storage'),
   k('events', 'Event', 'v1', true, 'Events', 'Events'),
+  k('customresourcedefinitions', 'CustomResourceDefinition', 'apiextensions.k8s.io/v1', false, 'Definitions (CRDs)', 'Custom resources'),
 ];
+
+/** Whether `kind` is one of the built-in KINDS (a CRD may reuse a built-in plural in its own group). */
+export function isBuiltinKind(kind: Pick<KindInfo, 'plural' | 'apiVersion'>): boolean {
+  return KINDS.some((x) => x.plural === kind.plural && x.apiVersion === kind.apiVersion);
+}
 
 /** The kind with this plural, if the dashboard shows it. */
 export function kindByPlural(plural: string): KindInfo | undefined {

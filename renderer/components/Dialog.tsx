@@ -1,14 +1,40 @@
-// A modal dialog on the native <dialog> element: showModal() makes the rest of the page inert (focus
-// stays inside) and Escape closes it.
-import { useEffect, useRef, type ReactNode } from 'react';
+// A modal dialog on the native <dialog> element: showModal() makes the rest of the page inert, the
+// focus moves in (to the element marked data-autofocus, else the first control), Tab and Shift+Tab
+// cycle inside, Escape closes it, and the focus goes back to where it was when it opened.
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
-/** A modal titled `title`; `onClose` runs on Escape and on the close button. */
+const TABBABLE = 'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), a[href], [tabindex]:not([tabindex="-1"])';
+
+/** Tab from the last control goes to the first, Shift+Tab from the first to the last (the browser would leave for its own UI). */
+function trapTab(e: KeyboardEvent<HTMLDialogElement>) {
+  if (e.key !== 'Tab') return;
+  const stops = [...e.currentTarget.querySelectorAll<HTMLElement>(TABBABLE)].filter((el) => el.getClientRects().length > 0);
+  const first = stops[0];
+  const last = stops[stops.length - 1];
+  if (!first || !last) return;
+  const at = document.activeElement;
+  if (e.shiftKey && (at === first || !e.currentTarget.contains(at))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (at === last || !e.currentTarget.contains(at))) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+/** A modal titled `title`; `onClose` runs on Escape and on the close button. A child with data-autofocus gets the focus first. */
 export function Dialog({ title, onClose, children, testId }: { title: string; onClose(): void; children: ReactNode; testId?: string }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
     if (d && !d.open) d.showModal();
-    return () => d?.close();
+    d?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    return () => {
+      d?.close();
+      // Back to the control that opened the dialog, if it is still on the page (a deleted row's button is not).
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog
@@ -16,6 +42,7 @@ export function Dialog({ title, onClose, children, testId }: { title: string; on
       className="dialog"
       aria-labelledby="dialog-title"
       data-testid={testId}
+      onKeyDown={trapTab}
       onCancel={(e) => {
         e.preventDefault();
         onClose();
@@ -51,7 +78,7 @@ export function ConfirmDialog(props: {
         </p>
       )}
       <footer className="dialog-footer">
-        <button type="button" autoFocus onClick={props.onCancel}>
+        <button type="button" data-autofocus onClick={props.onCancel}>
           Cancel
         </button>
         <button type="button" className="danger" data-testid="confirm-button" disabled={props.busy} onClick={props.onConfirm}>

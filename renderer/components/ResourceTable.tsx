@@ -52,6 +52,7 @@ const Row = memo(function Row({ obj, columns, selected, tabbable, onOpen }: RowP
     <tr
       data-key={objectKey(obj)}
       data-name={obj.metadata.name}
+      data-rv={obj.metadata.resourceVersion}
       data-testid="resource-row"
       className={selected ? 'selected' : undefined}
       aria-current={selected ? 'true' : undefined}

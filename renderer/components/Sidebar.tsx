@@ -4,8 +4,10 @@ import type { KeyboardEvent } from 'react';
 import type { ClusterSummary } from '../../engine/dashboard/contract';
 import { KINDS, type KindInfo } from '../api/kinds';
 import { formatRoute, type Route } from '../route';
+import { groupCrdKinds } from '../views/customresourcedefinitions/crd-kinds';
+import { useCrdKinds } from '../views/customresourcedefinitions/use-crd-kinds';
 
-const SECTIONS: KindInfo['section'][] = ['Cluster', 'Workloads', 'Network', 'Config', 'Storage', 'Events'];
+const SECTIONS: KindInfo['section'][] = ['Cluster', 'Workloads', 'Network', 'Config', 'Storage', 'Events', 'Custom resources'];
 
 function onArrows(e: KeyboardEvent<HTMLElement>) {
   if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -22,6 +24,9 @@ export function Sidebar({ route, clusters }: { route: Route; clusters?: ClusterS
   const current = (p: boolean) => (p ? ('page' as const) : undefined);
   // A cluster that is gone (deleted here or elsewhere) keeps no views in the sidebar; while the list is loading, trust the route.
   const cluster = route.cluster && (!clusters || clusters.some((c) => c.name === route.cluster)) ? route.cluster : undefined;
+  // The cluster's CRDs, live (not while it is stopped: the watch would only fail and retry).
+  const stopped = clusters?.find((c) => c.name === cluster)?.state === 'stopped';
+  const crdGroups = groupCrdKinds(useCrdKinds(cluster && !stopped ? cluster : undefined).kinds);
   return (
     <nav className="sidebar" aria-label="Main" onKeyDown={onArrows} data-testid="sidebar">
       <div className="brand">kubelab</div>
@@ -60,6 +65,16 @@ export function Sidebar({ route, clusters }: { route: Route; clusters?: ClusterS
                 Logs
               </a>
             </li>
+            <li>
+              <a href={href({ view: 'terminal' })} aria-current={current(route.view === 'terminal')} data-testid="nav-terminal">
+                Terminal
+              </a>
+            </li>
+            <li>
+              <a href={href({ view: 'graphs' })} aria-current={current(route.view === 'graphs')} data-testid="nav-graphs">
+                Graphs
+              </a>
+            </li>
           </ul>
           {SECTIONS.map((section) => (
             <div key={section}>
@@ -77,6 +92,26 @@ export function Sidebar({ route, clusters }: { route: Route; clusters?: ClusterS
                   </li>
                 ))}
               </ul>
+              {section === 'Custom resources' &&
+                crdGroups.map((g) => (
+                  <div key={g.group} className="nav-group">
+                    <h4 className="nav-group-title">{g.group}</h4>
+                    <ul aria-label={`Custom resources of ${g.group}`}>
+                      {g.kinds.map((k) => (
+                        <li key={k.key}>
+                          <a
+                            href={href({ view: 'resources', kind: k.key })}
+                            aria-current={current(route.view === 'resources' && route.kind === k.key)}
+                            data-testid={`nav-crd-${k.key}`}
+                            title={`${k.kind.kind} (${k.kind.apiVersion}, ${k.kind.namespaced ? 'namespaced' : 'cluster-scoped'})`}
+                          >
+                            {k.kind.label}
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                ))}
             </div>
           ))}
         </>

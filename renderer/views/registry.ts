@@ -1,10 +1,11 @@
 // Which columns, order and overview each kind of the resource view uses.
 import type { ComponentType } from 'react';
 import type { KubeObject } from '../api/types';
-import type { Column } from '../format/column';
+import { col, type Column } from '../format/column';
 import { CONFIGMAP_COLUMNS } from './configmaps/columns';
 import { ConfigMapDetails } from './configmaps/Details';
 import { CRONJOB_COLUMNS } from './cronjobs/columns';
+import { CRD_COLUMNS } from './customresourcedefinitions/crd-kinds';
 import { DAEMONSET_COLUMNS } from './daemonsets/columns';
 import { DEPLOYMENT_COLUMNS } from './deployments/columns';
 import { WorkloadDetails } from './deployments/Details';
@@ -54,4 +55,5 @@ export const KIND_VIEWS: Record<string, KindView> = {
   persistentvolumeclaims: { columns: PVC_COLUMNS, Details: GenericDetails },
   persistentvolumes: { columns: PV_COLUMNS, Details: GenericDetails },
   events: { columns: EVENT_COLUMNS, sort: (items) => sortEvents(items), Details: details(EventDetails) },
+  customresourcedefinitions: { columns: CRD_COLUMNS.map(col), Details: GenericDetails },
 };

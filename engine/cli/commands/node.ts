@@ -1,25 +1,28 @@
 import { KubelabError } from '../../errors.js';
+import { parseDuration } from '../duration.js';
 import type { Engine } from '../../index.js';
 import type { Command, CommandContext } from '../command.js';
 import { clusterArg, NAME_OPTION } from './shared.js';
 
-/** `kubelab node add|delete|shell`. */
+/** `kubelab node add|delete|stop|start|shell`. */
 export const nodeCommand: Command = {
   name: 'node',
-  summary: 'Add, delete or open a shell in a cluster\'s nodes.',
-  usage: 'node add [--name NAME] | node delete NODE | node shell NODE [-- COMMAND...]',
+  summary: 'Add, delete, stop, start or open a shell in a cluster\'s nodes.',
+  usage: 'node add [--name NAME] | node delete NODE | node stop NODE | node start NODE | node shell NODE [-- COMMAND...]',
   description:
     '  node add       add a worker to a running cluster, wired into the pod network both ways\n' +
     '  node delete    remove a worker and its volume\n' +
+    '  node stop      stop one node, as a node failure would (its Node turns NotReady, its pods are evicted later)\n' +
+    '  node start     start a stopped node again and wait for its runtime\n' +
     '  node shell     an interactive shell inside a node (or run COMMAND there)',
-  options: { name: NAME_OPTION, wait: { type: 'string', arg: 'DURATION', help: 'with add: how long to wait for the node (default 5m)' } },
+  options: { name: NAME_OPTION, wait: { type: 'string', arg: 'DURATION', help: 'with add and start: how long to wait for the node (default 5m)' } },
   async run(ctx, { values, positionals }) {
     const [sub, ...rest] = positionals;
     const engine = () => ctx.engine();
     switch (sub) {
       case 'add': {
         const cluster = clusterArg(values, rest);
-        const name = await engine().clusters.addNode(cluster, ctx.progress, ctx.signal);
+        const name = await engine().clusters.addNode(cluster, ctx.progress, ctx.signal, waitMs(values));
         ctx.out(`Node "${name}" added to cluster "${cluster}".\n`);
         return 0;
       }
@@ -28,6 +31,20 @@ export const nodeCommand: Command = {
         const cluster = (values.name as string | undefined) ?? (await engine().clusters.findNode(node)).cluster;
         await engine().clusters.deleteNode(cluster, node, ctx.progress);
         ctx.out(`Node "${node}" deleted from cluster "${cluster}".\n`);
+        return 0;
+      }
+      case 'stop': {
+        const node = requireNode(rest, 'stop');
+        const cluster = (values.name as string | undefined) ?? (await engine().clusters.findNode(node)).cluster;
+        await engine().clusters.stopNode(cluster, node, ctx.progress);
+        ctx.out(`Node "${node}" of cluster "${cluster}" stopped; start it again with \`kubelab node start ${node}\`.\n`);
+        return 0;
+      }
+      case 'start': {
+        const node = requireNode(rest, 'start');
+        const cluster = (values.name as string | undefined) ?? (await engine().clusters.findNode(node)).cluster;
+        await engine().clusters.startNode(cluster, node, ctx.progress, ctx.signal, waitMs(values));
+        ctx.out(`Node "${node}" of cluster "${cluster}" started.\n`);
         return 0;
       }
       case 'shell': {
@@ -41,12 +58,17 @@ export const nodeCommand: Command = {
       }
       default:
         throw new KubelabError(sub ? `unknown node subcommand "${sub}"` : 'missing node subcommand', {
-          hint: 'use `kubelab node add`, `kubelab node delete NODE` or `kubelab node shell NODE`',
+          hint: 'use `kubelab node add`, `kubelab node delete NODE`, `kubelab node stop NODE`, `kubelab node start NODE` or `kubelab node shell NODE`',
           exitCode: 2,
         });
     }
   },
 };
+
+/** --wait in ms, or undefined for the engine's default. */
+function waitMs(values: Record<string, unknown>): number | undefined {
+  return values.wait === undefined ? undefined : parseDuration(String(values.wait));
+}
 
 function requireNode(args: string[], sub: string): string {
   if (args.length !== 1 || !args[0]) throw new KubelabError(`kubelab node ${sub} needs exactly one node name`, { hint: 'see the nodes with `kubelab status`', exitCode: 2 });

@@ -1,14 +1,14 @@
 // The clusters view: create form, live operation progress, and the list of clusters with their
-// actions (open, start, stop, delete with confirmation, copy docker-env).
-import { useState } from 'react';
+// actions (open, start, stop, delete with confirmation, use as kubectl's context, copy docker-env).
+import { useEffect, useRef, useState } from 'react';
 import type { ClusterSummary } from '../../../engine/dashboard/contract';
-import { deleteCluster, getDockerEnv, startCluster, stopCluster } from '../../api/dashboard';
+import { deleteCluster, getDockerEnv, startCluster, stopCluster, switchContext } from '../../api/dashboard';
 import { errorText } from '../../api/http';
 import { ConfirmDialog } from '../../components/Dialog';
 import { ToneText } from '../../components/Tone';
 import type { Tone } from '../../format/column';
 import { CreateForm } from './CreateForm';
-import { OperationProgress, type TrackedOperation } from './OperationProgress';
+import { OperationProgress, operationTitle, type TrackedOperation } from './OperationProgress';
 
 /** Props of the clusters view. */
 export interface ClustersListProps {
@@ -19,6 +19,8 @@ export interface ClustersListProps {
   onTrack(op: TrackedOperation): void;
   onDismiss(id: string): void;
   onOpen(cluster: string): void;
+  /** Fetch the list again now (after a change whose push may come late). */
+  onRefresh?(): void;
 }
 
 const STATE_TONE: Record<ClusterSummary['state'], Tone> = { running: 'ok', stopped: 'muted', degraded: 'warn' };
@@ -29,10 +31,30 @@ function nodesText(c: ClusterSummary): string {
 }
 
 /** The clusters view. */
-export function ClustersList({ clusters, loadError, selected, operations, onTrack, onDismiss, onOpen }: ClustersListProps) {
+export function ClustersList({ clusters, loadError, selected, operations, onTrack, onDismiss, onOpen, onRefresh }: ClustersListProps) {
   const [confirmDelete, setConfirmDelete] = useState<string>();
   const [actionError, setActionError] = useState<string>();
-  const [dockerEnv, setDockerEnv] = useState<{ cluster: string; text?: string; note: string }>();
+  const [dockerEnv, setDockerEnv] = useState<{ cluster: string; text?: string; note: string; copied?: boolean }>();
+  const [contextNote, setContextNote] = useState<{ ok: boolean; text: string }>();
+  const snippet = useRef<HTMLTextAreaElement>(null);
+  // When the clipboard refused, the snippet is shown selected, ready for Ctrl+C.
+  useEffect(() => {
+    if (dockerEnv?.text && !dockerEnv.copied) {
+      snippet.current?.focus();
+      snippet.current?.select();
+    }
+  }, [dockerEnv]);
+
+  const switchTo = async (cluster: string) => {
+    setContextNote(undefined);
+    try {
+      const context = await switchContext(cluster);
+      setContextNote({ ok: true, text: `kubectl now uses context ${context} (cluster ${cluster}).` });
+      onRefresh?.();
+    } catch (err) {
+      setContextNote({ ok: false, text: `Could not switch kubectl to ${cluster}: ${errorText(err)}` });
+    }
+  };
 
   const run = async (kind: TrackedOperation['kind'], cluster: string, call: (n: string) => Promise<string>) => {
     setActionError(undefined);
@@ -50,12 +72,15 @@ export function ClustersList({ clusters, loadError, selected, operations, onTrac
     try {
       const text = await getDockerEnv(cluster);
       let note = 'Copied to the clipboard. Paste it into a shell to point docker at this cluster.';
+      let copied = true;
       try {
+        if (!navigator.clipboard) throw new Error('no clipboard');
         await navigator.clipboard.writeText(text);
       } catch {
-        note = 'The clipboard is not available here: select the text below and copy it.';
+        copied = false;
+        note = 'The clipboard is not available here: the snippet below is selected, press Ctrl+C (⌘C) to copy it.';
       }
-      setDockerEnv({ cluster, text, note });
+      setDockerEnv({ cluster, text, note, copied });
     } catch (err) {
       setDockerEnv({ cluster, note: `Could not get docker-env: ${errorText(err)}` });
     }
@@ -65,7 +90,7 @@ export function ClustersList({ clusters, loadError, selected, operations, onTrac
   const busy = (c: ClusterSummary) => c.operation?.state === 'running';
   const untracked = (clusters ?? []).flatMap((c) =>
     c.operation && c.operation.state === 'running' && !operations.some((o) => o.id === c.operation!.id)
-      ? [{ id: c.operation.id, kind: c.operation.kind, cluster: c.name }]
+      ? [{ id: c.operation.id, kind: c.operation.kind, cluster: c.name, ...(c.operation.node ? { node: c.operation.node } : {}) }]
       : [],
   );
 
@@ -81,6 +106,11 @@ export function ClustersList({ clusters, loadError, selected, operations, onTrac
       {actionError && (
         <p role="alert" className="error-text" data-testid="cluster-action-error">
           {actionError}
+        </p>
+      )}
+      {contextNote && (
+        <p role={contextNote.ok ? 'status' : 'alert'} className={contextNote.ok ? 'ok-text' : 'error-text'} data-testid="use-context-result">
+          {contextNote.text}
         </p>
       )}
       {!clusters && !loadError && <p className="empty">Loading clusters…</p>}
@@ -113,10 +143,17 @@ export function ClustersList({ clusters, loadError, selected, operations, onTrac
                 </td>
                 <td>
                   <ToneText tone={STATE_TONE[c.state]}>{c.state}</ToneText>
-                  {c.operation?.state === 'running' && <span className="muted"> ({c.operation.kind} in progress)</span>}
+                  {c.operation?.state === 'running' && <span className="muted"> ({operationTitle(c.operation)} in progress)</span>}
                 </td>
                 <td title={c.nodes.map((n) => `${n.name}: ${n.state}${n.ready ? ', Ready' : ''}`).join('\n')}>{nodesText(c)}</td>
-                <td>{c.context ?? <span className="muted">none</span>}</td>
+                <td data-testid="cluster-context" data-current={c.current ? 'true' : undefined}>
+                  {c.context ?? <span className="muted">none</span>}
+                  {c.current && (
+                    <span className="badge current-context" title="kubectl's current context">
+                      current
+                    </span>
+                  )}
+                </td>
                 <td className="actions">
                   {c.state === 'stopped' ? (
                     <button type="button" data-testid="cluster-start" aria-label={`Start ${c.name}`} disabled={busy(c)} onClick={() => void run('start', c.name, startCluster)}>
@@ -127,7 +164,18 @@ export function ClustersList({ clusters, loadError, selected, operations, onTrac
                       Stop
                     </button>
                   )}
-                  <button type="button" data-testid="cluster-docker-env" aria-label={`Copy docker-env of ${c.name}`} onClick={() => void copyDockerEnv(c.name)}>
+                  <button
+                    type="button"
+                    data-testid="use-context"
+                    aria-label={`Use context of ${c.name} in kubectl`}
+                    aria-pressed={Boolean(c.current)}
+                    disabled={!c.context || c.current}
+                    title={c.context ? undefined : 'No context yet: start the cluster to write it'}
+                    onClick={() => void switchTo(c.name)}
+                  >
+                    Use context
+                  </button>
+                  <button type="button" data-testid="copy-docker-env" aria-label={`Copy docker-env of ${c.name}`} disabled={c.state === 'stopped'} onClick={() => void copyDockerEnv(c.name)}>
                     Copy docker-env
                   </button>
                   <button type="button" className="danger" data-testid="cluster-delete" aria-label={`Delete ${c.name}`} disabled={busy(c)} onClick={() => setConfirmDelete(c.name)}>
@@ -143,7 +191,16 @@ export function ClustersList({ clusters, loadError, selected, operations, onTrac
         <section className="docker-env" aria-label={`docker-env of ${dockerEnv.cluster}`} data-testid="docker-env">
           <p role="status">{dockerEnv.note}</p>
           {dockerEnv.text && (
-            <textarea readOnly className="code" rows={Math.min(8, dockerEnv.text.split('\n').length + 1)} value={dockerEnv.text} aria-label="docker-env snippet" onFocus={(e) => e.target.select()} />
+            <textarea
+              ref={snippet}
+              readOnly
+              className="code"
+              data-testid="docker-env-text"
+              rows={Math.min(8, dockerEnv.text.split('\n').length + 1)}
+              value={dockerEnv.text}
+              aria-label="docker-env snippet"
+              onFocus={(e) => e.target.select()}
+            />
           )}
         </section>
       )}

@@ -1,12 +1,21 @@
-// Live progress of one cluster operation (create/start/stop/delete): one line per step.
+// Live progress of one cluster operation (create/start/stop/delete, a node's stop/start): one line per step.
+import type { OperationState } from '../../../engine/dashboard/contract';
 import { useOperation } from '../../hooks/use-operation';
 import { elapsedText, stepLines } from './operation-steps';
 
 /** An operation being followed, as the clusters view keeps it. */
 export interface TrackedOperation {
   id: string;
-  kind: 'create' | 'start' | 'stop' | 'delete';
+  kind: OperationState['kind'];
   cluster: string;
+  /** The node of a node-stop/node-start. */
+  node?: string;
+}
+
+/** What an operation does, in words ("stop dev", "stop node dev-worker2 of dev"). */
+export function operationTitle(op: Pick<TrackedOperation, 'kind' | 'cluster' | 'node'>): string {
+  if (op.kind === 'node-stop' || op.kind === 'node-start') return `${op.kind === 'node-stop' ? 'stop' : 'start'} node ${op.node ?? '?'} of ${op.cluster}`;
+  return `${op.kind} ${op.cluster}`;
 }
 
 const STATE_TEXT = { running: 'in progress', succeeded: 'done', failed: 'failed' } as const;
@@ -17,10 +26,10 @@ export function OperationProgress({ op, onDismiss }: { op: TrackedOperation; onD
   const view = useOperation(op.id);
   const lines = stepLines(view.steps);
   return (
-    <section className={`operation operation-${view.state}`} aria-label={`${op.kind} ${op.cluster}`} data-testid="operation" data-state={view.state}>
+    <section className={`operation operation-${view.state}`} aria-label={operationTitle(op)} data-testid="operation" data-state={view.state}>
       <header className="operation-header">
         <h3>
-          {op.kind} {op.cluster}: <span className={`tone tone-${view.state === 'failed' ? 'bad' : view.state === 'succeeded' ? 'ok' : 'progress'}`}>{STATE_TEXT[view.state]}</span>
+          {operationTitle(op)}: <span className={`tone tone-${view.state === 'failed' ? 'bad' : view.state === 'succeeded' ? 'ok' : 'progress'}`}>{STATE_TEXT[view.state]}</span>
         </h3>
         {view.state !== 'running' && (
           <button type="button" onClick={onDismiss}>

@@ -7,6 +7,7 @@ import { ToneText } from '../../components/Tone';
 import { formatBytes, formatCpu, parseQuantity } from '../../format/quantity';
 import { useWatchList } from '../../hooks/use-watch-list';
 import { sortByNamespaceName } from '../../hooks/watch-reducer';
+import { UsageSparklines } from '../graphs/Sparklines';
 import { podSummary, podTone } from '../pods/columns';
 import type { DetailsProps } from '../resources/details-props';
 import { nodeStatus, nodeTone, requested } from './columns';
@@ -78,6 +79,7 @@ export function NodeDetails({ cluster, obj, navigate }: DetailsProps<Node>) {
           </tr>
         </tbody>
       </table>
+      <UsageSparklines cluster={cluster} node={obj.metadata.name} />
       <Conditions conditions={obj.status?.conditions} />
       <h3 className="section-title">Pods on this node</h3>
       {!pods.listed ? (

@@ -2,7 +2,9 @@
 import type { ContainerStatus, Pod } from '../../api/types';
 import { Conditions, Facts, ObjectMeta } from '../../components/Meta';
 import { ToneText } from '../../components/Tone';
+import { UsageSparklines } from '../graphs/Sparklines';
 import type { DetailsProps } from '../resources/details-props';
+import { openTerminalRoute } from '../terminal/terminal-target';
 import { podIP, podSummary, podTone } from './columns';
 
 function stateText(s: ContainerStatus | undefined): string {
@@ -14,7 +16,7 @@ function stateText(s: ContainerStatus | undefined): string {
 }
 
 /** Overview of a pod. */
-export function PodDetails({ obj, navigate }: DetailsProps<Pod>) {
+export function PodDetails({ cluster, obj, navigate }: DetailsProps<Pod>) {
   const summary = podSummary(obj);
   const statuses = new Map([...(obj.status?.initContainerStatuses ?? []), ...(obj.status?.containerStatuses ?? [])].map((s) => [s.name, s]));
   const containers = [...(obj.spec?.initContainers ?? []).map((c) => ({ ...c, init: true })), ...(obj.spec?.containers ?? []).map((c) => ({ ...c, init: false }))];
@@ -32,6 +34,7 @@ export function PodDetails({ obj, navigate }: DetailsProps<Pod>) {
           ['Message', obj.status?.message],
         ]}
       />
+      <UsageSparklines cluster={cluster} node={obj.spec?.nodeName} pod={`${obj.metadata.namespace ?? 'default'}/${obj.metadata.name}`} />
       <table className="mini-table" data-testid="pod-containers">
         <caption>Containers</caption>
         <thead>
@@ -66,6 +69,17 @@ export function PodDetails({ obj, navigate }: DetailsProps<Pod>) {
                   >
                     Logs
                   </button>
+                  {!c.init && s?.state?.running && (
+                    <button
+                      type="button"
+                      className="link-button"
+                      aria-label={`Exec into container ${c.name}`}
+                      onClick={() => navigate(openTerminalRoute({ kind: 'pod', namespace: obj.metadata.namespace ?? 'default', pod: obj.metadata.name, container: c.name }))}
+                      data-testid="pod-exec"
+                    >
+                      Exec
+                    </button>
+                  )}
                 </td>
               </tr>
             );

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { errorText } from '../../api/http';
 import { deleteObject, restartRollout, scale, setCordoned } from '../../api/k8s';
-import type { KindInfo } from '../../api/kinds';
+import { isBuiltinKind, type KindInfo } from '../../api/kinds';
 import type { KubeObject, Node, Workload } from '../../api/types';
 import { ConfirmDialog } from '../../components/Dialog';
 import type { Route } from '../../route';
@@ -15,6 +15,8 @@ const RESTARTABLE = new Set(['deployments', 'statefulsets', 'daemonsets']);
 export function Actions({ cluster, kind, obj, navigate }: { cluster: string; kind: KindInfo; obj: KubeObject; navigate(p: Partial<Route>): void }) {
   const ns = obj.metadata.namespace;
   const name = obj.metadata.name;
+  // A CRD may reuse a built-in plural ("pods.example.com"): built-in actions only for built-in kinds.
+  const plural = isBuiltinKind(kind) ? kind.plural : '';
   const [result, setResult] = useState<{ ok: boolean; text: string }>();
   const [busy, setBusy] = useState(false);
   const [confirm, setConfirm] = useState(false);
@@ -41,12 +43,12 @@ export function Actions({ cluster, kind, obj, navigate }: { cluster: string; kin
 
   return (
     <div className="actions-bar" role="group" aria-label="Actions">
-      {kind.plural === 'pods' && (
+      {plural === 'pods' && (
         <button type="button" data-testid="action-logs" onClick={() => navigate({ view: 'logs', namespace: ns ?? 'default', pod: name, container: undefined, name: undefined })}>
           Logs
         </button>
       )}
-      {SCALABLE.has(kind.plural) && (
+      {SCALABLE.has(plural) && (
         <form
           className="inline-form"
           onSubmit={(e) => {
@@ -61,12 +63,12 @@ export function Actions({ cluster, kind, obj, navigate }: { cluster: string; kin
           </button>
         </form>
       )}
-      {RESTARTABLE.has(kind.plural) && (
+      {RESTARTABLE.has(plural) && (
         <button type="button" data-testid="action-restart" disabled={busy} onClick={() => void act('Restart requested: new pods replace the old ones.', () => restartRollout(cluster, kind, ns, name))}>
           Restart rollout
         </button>
       )}
-      {kind.plural === 'nodes' && (
+      {plural === 'nodes' && (
         <button
           type="button"
           data-testid="action-cordon"
@@ -87,7 +89,7 @@ export function Actions({ cluster, kind, obj, navigate }: { cluster: string; kin
       {confirm && (
         <ConfirmDialog
           title={`Delete ${kind.kind} ${name}?`}
-          message={<p>{kind.plural === 'pods' ? 'If a controller owns this pod, it creates a replacement.' : 'Objects it owns are deleted with it.'}</p>}
+          message={<p>{plural === 'pods' ? 'If a controller owns this pod, it creates a replacement.' : 'Objects it owns are deleted with it.'}</p>}
           confirmLabel={`Delete ${kind.kind}`}
           busy={busy}
           onCancel={() => setConfirm(false)}

@@ -35,21 +35,24 @@ export function ApplyDialog({ cluster, namespace, onClose }: { cluster: string; 
         <label htmlFor="apply-text">
           Manifest (YAML or JSON; several documents separated by ---). Objects without a namespace go to <strong>{namespace}</strong>.
         </label>
-        <textarea id="apply-text" data-testid="apply-text" className="code editor" spellCheck={false} rows={18} value={text} onChange={(e) => setText(e.target.value)} />
+        <textarea id="apply-text" data-testid="apply-text" data-autofocus className="code editor" spellCheck={false} rows={18} value={text} onChange={(e) => setText(e.target.value)} />
         {error && (
           <p role="alert" className="error-text" data-testid="apply-error">
             {error}
           </p>
         )}
-        {results && (
-          <ul className="plain-list" data-testid="apply-results" aria-live="polite">
-            {results.map((r, i) => (
-              <li key={i} className={r.ok ? 'ok-text' : 'error-text'} role={r.ok ? undefined : 'alert'}>
-                {r.ok ? `${r.name} ${r.message}` : `${r.name}: ${r.message}`}
-              </li>
-            ))}
-          </ul>
-        )}
+        {/* One live region, always present, so the outcome is announced when it arrives. */}
+        <div role="status">
+          {results && (
+            <ul className="plain-list" data-testid="apply-results">
+              {results.map((r, i) => (
+                <li key={i} className={r.ok ? 'ok-text' : 'error-text'}>
+                  {r.ok ? `${r.name} ${r.message}` : `${r.name}: ${r.message}`}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       </div>
       <footer className="dialog-footer">
         <button type="button" onClick={onClose}>

@@ -1,7 +1,7 @@
 // The details drawer of the resource view: the object's overview, its YAML, an editor, its
 // events and its actions, all following the live object. Escape closes it.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { KindInfo } from '../../api/kinds';
+import { isBuiltinKind, type KindInfo } from '../../api/kinds';
 import type { KubeObject } from '../../api/types';
 import type { Route } from '../../route';
 import type { Secret } from '../secrets/columns';
@@ -58,7 +58,7 @@ export function DetailsPane({ cluster, kind, name, obj, listed, onClose, navigat
   };
 
   const isSecret = kind.plural === 'secrets';
-  const Details = KIND_VIEWS[kind.plural]?.Details ?? GenericDetails;
+  const Details = (isBuiltinKind(kind) ? KIND_VIEWS[kind.plural]?.Details : undefined) ?? GenericDetails;
 
   return (
     <aside className="drawer" aria-labelledby="drawer-title" data-testid="details-pane" onKeyDown={onKeyDown}>

@@ -10,16 +10,23 @@ import { namespaceColumn } from '../../format/column';
 import { useWatchList } from '../../hooks/use-watch-list';
 import { sortByNamespaceName } from '../../hooks/watch-reducer';
 import { routeName, type Route } from '../../route';
-import { KIND_VIEWS } from '../registry';
+import { isCrdKey } from '../customresourcedefinitions/crd-kinds';
+import { useCrdKinds } from '../customresourcedefinitions/use-crd-kinds';
+import { KIND_VIEWS, type KindView } from '../registry';
+import { GenericDetails } from './GenericDetails';
 import { ApplyDialog } from './ApplyDialog';
 import { DetailsPane } from './DetailsPane';
 
 /** The resource view of `route.kind` in `route.namespace` of `cluster`. */
 export function ResourceView({ cluster, route, navigate }: { cluster: string; route: Route; navigate(p: Partial<Route>): void }) {
-  const kind = kindByPlural(route.kind) ?? kindByPlural('pods')!;
-  const view = KIND_VIEWS[kind.plural]!;
+  // A CRD's objects (route kind "<plural>.<group>") are shown once the CRD watch names the kind.
+  const crdKey = isCrdKey(route.kind);
+  const crds = useCrdKinds(crdKey ? cluster : undefined);
+  const crd = crdKey ? crds.kinds.find((k) => k.key === route.kind) : undefined;
+  const kind = crd?.kind ?? kindByPlural(route.kind) ?? kindByPlural('pods')!;
+  const view = useMemo<KindView>(() => (crd ? { columns: crd.columns, Details: GenericDetails } : KIND_VIEWS[kind.plural]!), [crd, kind]);
   const namespace = kind.namespaced ? route.namespace : '';
-  const snapshot = useWatchList(cluster, kind, namespace);
+  const snapshot = useWatchList(crdKey && !crd ? undefined : cluster, kind, namespace);
   const [applying, setApplying] = useState(false);
 
   const items = useMemo(() => (view.sort ?? sortByNamespaceName)(snapshot.items), [snapshot.items, view]);
@@ -28,11 +35,27 @@ export function ResourceView({ cluster, route, navigate }: { cluster: string; ro
   const onOpen = useCallback((o: KubeObject) => navigate({ name: routeName(o) }), [navigate]);
   const where = kind.namespaced ? (namespace ? `in ${namespace}` : 'in all namespaces') : 'in the cluster';
 
+  if (crdKey && !crd) {
+    return (
+      <div className="view resource-view" data-testid="resource-view">
+        <header className="view-header">
+          <h1>{route.kind}</h1>
+        </header>
+        <p className="empty" role="status" data-testid="crd-missing">
+          {crds.listed ? `There is no CustomResourceDefinition ${route.kind} in ${cluster} (any more).` : `Loading the custom resource ${route.kind}…`}
+        </p>
+      </div>
+    );
+  }
+
   return (
     <div className={`view resource-view${route.name ? ' with-drawer' : ''}`} data-testid="resource-view">
       <div className="view-main">
         <header className="view-header">
-          <h1>{kind.label}</h1>
+          <h1>
+            {kind.label}
+            {crd && <span className="muted"> ({crd.key}, {crd.version})</span>}
+          </h1>
           {kind.namespaced && <NamespaceSelect cluster={cluster} value={route.namespace} onChange={(ns) => navigate({ namespace: ns, name: undefined })} />}
           <span className="count muted" aria-live="polite">
             {snapshot.listed ? `${items.length} ${items.length === 1 ? 'object' : 'objects'}` : ''}

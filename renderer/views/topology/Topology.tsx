@@ -1,17 +1,23 @@
 // The topology for learning: nodes as boxes holding their pods (colour and text by status, pod
 // IPs), pods waiting for a node, and Services with the pods they select. Everything follows the
 // watches, so a scale, a rolling update, a crash restart or a node failure shows as it happens.
+// Each node box can stop or start its node (its container), to cause a node failure on purpose.
 import { memo, useCallback, useMemo, useState } from 'react';
+import type { ClusterSummary } from '../../../engine/dashboard/contract';
+import { startNode, stopNode } from '../../api/dashboard';
 import { errorText } from '../../api/http';
 import { deleteObject } from '../../api/k8s';
 import { kindByPlural } from '../../api/kinds';
 import type { Node, Pod, Service } from '../../api/types';
 import { ListStatus } from '../../components/ListStatus';
 import { NamespaceSelect } from '../../components/NamespaceSelect';
+import { ConfirmDialog } from '../../components/Dialog';
 import { ToneText } from '../../components/Tone';
 import { useWatchList } from '../../hooks/use-watch-list';
 import type { Route } from '../../route';
-import { groupByNode, serviceLinks, type NodeBox, type PodChip } from './topology-plan';
+import { OperationProgress, type TrackedOperation } from '../clusters/OperationProgress';
+import { poweredBoxes, poweredStatus, type PoweredBox } from './node-power';
+import { groupByNode, serviceLinks, type PodChip } from './topology-plan';
 
 const NODES = kindByPlural('nodes')!;
 const PODS = kindByPlural('pods')!;
@@ -39,18 +45,47 @@ const PodChipView = memo(function PodChipView({ name, namespace, ip, status, rea
   );
 });
 
-function NodeBoxView({ box, onOpen, onKill }: { box: NodeBox; onOpen: ChipProps['onOpen']; onKill: ChipProps['onKill'] }) {
-  const tone = !box.ready ? 'bad' : box.cordoned ? 'warn' : 'ok';
+type PowerAction = (node: string, action: 'stop' | 'start', controlPlane: boolean) => void;
+
+function NodeBoxView({ powered, onOpen, onKill, onPower }: { powered: PoweredBox; onOpen: ChipProps['onOpen']; onKill: ChipProps['onKill']; onPower: PowerAction }) {
+  const { box, container, controlPlane, canStop, canStart, busy } = powered;
+  const tone = !box.ready || container === 'stopped' ? 'bad' : box.cordoned ? 'warn' : 'ok';
   return (
-    <section className={`node-box node-${tone}`} aria-label={`Node ${box.name}`} data-testid="topology-node" data-name={box.name}>
+    <section
+      className={`node-box node-${tone}${container === 'stopped' ? ' node-stopped' : ''}`}
+      aria-label={`Node ${box.name}`}
+      data-testid="topology-node"
+      data-name={box.name}
+      data-container={container}
+      data-status={box.status}
+    >
       <header className="node-header">
         <h2>{box.name}</h2>
-        <ToneText tone={tone}>{box.status}</ToneText>
+        <ToneText tone={tone}>{poweredStatus(powered)}</ToneText>
         <span className="muted">
           {box.roles !== '<none>' ? box.roles : 'worker'} · {box.ip ?? 'no IP'}
           {box.podCIDR ? ` · pods ${box.podCIDR}` : ''}
         </span>
+        {(canStop || canStart) && (
+          <button
+            type="button"
+            className={`node-power push-right${canStop ? ' danger' : ''}`}
+            data-testid={canStop ? 'stop-node' : 'start-node'}
+            aria-label={`${canStop ? 'Stop' : 'Start'} node ${box.name}`}
+            title={busy ? `Wait: ${busy}` : undefined}
+            disabled={Boolean(busy)}
+            onClick={() => onPower(box.name, canStop ? 'stop' : 'start', controlPlane)}
+          >
+            {canStop ? 'Stop node' : 'Start node'}
+          </button>
+        )}
       </header>
+      {container === 'stopped' && (
+        <p className="muted node-note">
+          The node's container is stopped: its pods are not running. {box.ready ? 'Its Node turns NotReady when the heartbeats stop; ' : ''}
+          {controlPlane ? 'the API server is down until it starts again.' : 'the control plane evicts its pods after the eviction timeout.'}
+        </p>
+      )}
       {box.pods.length === 0 ? (
         <p className="muted">No pods here.</p>
       ) : (
@@ -64,14 +99,28 @@ function NodeBoxView({ box, onOpen, onKill }: { box: NodeBox; onOpen: ChipProps[
   );
 }
 
+/** Props of the topology view; `clusters` (the app's live list) gives each node's container for stop/start. */
+export interface TopologyProps {
+  cluster: string;
+  route: Route;
+  navigate(p: Partial<Route>): void;
+  clusters?: ClusterSummary[];
+  /** Fetch the cluster list again now (after a node operation started). */
+  onRefresh?(): void;
+}
+
 /** The topology view of `cluster`, pods of `route.namespace` ('' = all). */
-export function TopologyView({ cluster, route, navigate }: { cluster: string; route: Route; navigate(p: Partial<Route>): void }) {
+export function TopologyView({ cluster, route, navigate, clusters, onRefresh }: TopologyProps) {
   const nodes = useWatchList<Node>(cluster, NODES, '');
   const pods = useWatchList<Pod>(cluster, PODS, route.namespace);
   const services = useWatchList<Service>(cluster, SERVICES, route.namespace);
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  const summary = clusters?.find((c) => c.name === cluster);
+  const [confirmStop, setConfirmStop] = useState<{ node: string; controlPlane: boolean }>();
+  const [operations, setOperations] = useState<TrackedOperation[]>([]);
 
   const topology = useMemo(() => groupByNode(nodes.items, pods.items), [nodes.items, pods.items]);
+  const boxes = useMemo(() => poweredBoxes(topology.nodes, summary), [topology.nodes, summary]);
   const links = useMemo(() => serviceLinks(services.items, pods.items), [services.items, pods.items]);
 
   const onOpen = useCallback((ns: string, name: string) => navigate({ view: 'resources', kind: 'pods', name: `${ns}/${name}` }), [navigate]);
@@ -84,6 +133,24 @@ export function TopologyView({ cluster, route, navigate }: { cluster: string; ro
       );
     },
     [cluster],
+  );
+
+  const power = useCallback(
+    (node: string, action: 'stop' | 'start') => {
+      setMessage(undefined);
+      (action === 'stop' ? stopNode : startNode)(cluster, node).then(
+        (id) => {
+          setOperations((ops) => [...ops, { id, kind: action === 'stop' ? 'node-stop' : 'node-start', cluster, node }]);
+          onRefresh?.();
+        },
+        (err: unknown) => setMessage({ ok: false, text: `Could not ${action} node ${node}: ${errorText(err)}` }),
+      );
+    },
+    [cluster, onRefresh],
+  );
+  const onPower = useCallback<PowerAction>(
+    (node, action, controlPlane) => (action === 'stop' ? setConfirmStop({ node, controlPlane }) : power(node, 'start')),
+    [power],
   );
 
   const where = route.namespace ? `in ${route.namespace}` : 'in all namespaces';
@@ -102,11 +169,14 @@ export function TopologyView({ cluster, route, navigate }: { cluster: string; ro
           {message.text}
         </p>
       )}
+      {operations.map((op) => (
+        <OperationProgress key={op.id} op={op} onDismiss={() => setOperations((ops) => ops.filter((o) => o.id !== op.id))} />
+      ))}
       <ListStatus snapshot={nodes} what="nodes" />
       {pods.phase === 'failing' && <ListStatus snapshot={pods} what={`pods ${where}`} />}
       <div className="node-grid">
-        {topology.nodes.map((box) => (
-          <NodeBoxView key={box.name} box={box} onOpen={onOpen} onKill={onKill} />
+        {boxes.map((p) => (
+          <NodeBoxView key={p.box.name} powered={p} onOpen={onOpen} onKill={onKill} onPower={onPower} />
         ))}
         {topology.unplaced.length > 0 && (
           <section className="node-box node-pending" aria-label="Pods waiting for a node" data-testid="topology-unplaced">
@@ -146,6 +216,31 @@ export function TopologyView({ cluster, route, navigate }: { cluster: string; ro
             </li>
           ))}
         </ul>
+      )}
+      {confirmStop && (
+        <ConfirmDialog
+          title={`Stop node ${confirmStop.node}?`}
+          message={
+            confirmStop.controlPlane ? (
+              <p>
+                This node runs the control plane: while it is stopped the API server is gone, so this view, kubectl and NodePort forwarding stop answering until you start it
+                again (here, or with <code>kubelab node start {confirmStop.node}</code>).
+              </p>
+            ) : (
+              <p>
+                Its container stops, as in a node failure: its pods stop running, the Node turns NotReady after the heartbeat timeout, and the control plane evicts its pods
+                after the eviction timeout. Start it again to bring it back.
+              </p>
+            )
+          }
+          confirmLabel="Stop node"
+          onCancel={() => setConfirmStop(undefined)}
+          onConfirm={() => {
+            const node = confirmStop.node;
+            setConfirmStop(undefined);
+            power(node, 'stop');
+          }}
+        />
       )}
     </div>
   );
