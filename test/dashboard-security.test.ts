@@ -188,6 +188,23 @@ describe('Origin header (cross-site requests, WebSocket hijacking)', () => {
     if (!ws.ok) expect(ws.status).toBe(403);
   });
 
+  // The terminal socket starts shells on the host: it passes the same gate as /ws, before any shell is made.
+  it.each([
+    ['no session cookie', { origin: 'own' }, 401],
+    ['a forged cookie', { origin: 'own', cookie: 'forged' }, 401],
+    ['a foreign Origin', { origin: 'http://evil.example', cookie: 'real' }, 403],
+    ['no Origin', { cookie: 'real' }, 403],
+    ['a foreign Host', { host: 'attacker.example', origin: 'http://attacker.example', cookie: 'real' }, 403],
+  ] as const)('refuses the terminal socket with %s', async (_n, req, status) => {
+    const headers: Record<string, string> = {};
+    if ('origin' in req) headers.origin = req.origin === 'own' ? own() : req.origin;
+    if ('cookie' in req) headers.cookie = req.cookie === 'real' ? cookie : `kubelab_dashboard_${port}=forged`;
+    if ('host' in req) headers.host = `${req.host}:${port}`;
+    const ws = await wsConnect(port, '/terminal?kind=host&cluster=nope', headers);
+    expect(ws.ok).toBe(false);
+    if (!ws.ok) expect(ws.status).toBe(status);
+  });
+
   it('answers a preflight without any CORS header', async () => {
     const res = await raw(port, 'OPTIONS', '/api/clusters', { origin: own(), cookie, 'access-control-request-method': 'POST' });
     expect(res.status).toBe(405);

@@ -31,3 +31,14 @@ export function parseJsonBody(data: Buffer): unknown {
     throw new KubelabError(`the body is not JSON: ${(err as Error).message}`, { exitCode: 2 });
   }
 }
+
+/** A WebSocket text message parsed as a JSON object; undefined when it is not JSON or not an object. */
+export function parseMessageObject(text: string): Record<string, unknown> | undefined {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof msg === 'object' && msg !== null && !Array.isArray(msg) ? (msg as Record<string, unknown>) : undefined;
+}

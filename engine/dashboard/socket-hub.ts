@@ -6,6 +6,7 @@ import type { Logger } from '../log/logger.js';
 import { acceptWebSocket, type WebSocketConnection } from '../wire/websocket.js';
 import type { ClientMessage, ServerMessage } from './contract.js';
 import type { Operations } from './operations.js';
+import { parseMessageObject } from './requests.js';
 
 /** How often sockets are pinged; one that has not answered the previous ping by then is dropped. */
 export const PING_MS = 30_000;
@@ -14,14 +15,8 @@ const MAX_CLIENT_MESSAGE = 64 * 1024;
 
 /** A client message checked for shape; undefined when it is not one the contract knows. */
 export function parseClientMessage(text: string): ClientMessage | undefined {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof msg !== 'object' || msg === null) return undefined;
-  const m = msg as Record<string, unknown>;
+  const m = parseMessageObject(text);
+  if (!m) return undefined;
   if (typeof m.id !== 'string') return undefined;
   if (m.op === 'operation' && typeof m.operation === 'string') return { id: m.id, op: 'operation', operation: m.operation };
   if (m.op === 'cancel') return { id: m.id, op: 'cancel' };

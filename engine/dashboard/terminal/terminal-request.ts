@@ -3,6 +3,7 @@
 import { validateClusterName } from '../../cluster/names.js';
 import { KubelabError } from '../../errors.js';
 import type { TerminalClientMessage, TerminalTarget } from '../contract.js';
+import { parseMessageObject } from '../requests.js';
 
 /** Most terminals one dashboard runs at once. */
 export const MAX_TERMINALS = 32;
@@ -78,14 +79,8 @@ export function parseTerminalQuery(query: URLSearchParams): { target: TerminalTa
 
 /** A control message from the renderer, or undefined when it is not one the contract knows. */
 export function parseTerminalMessage(text: string): TerminalClientMessage | undefined {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof msg !== 'object' || msg === null) return undefined;
-  const m = msg as Record<string, unknown>;
+  const m = parseMessageObject(text);
+  if (!m) return undefined;
   const ok = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 1000;
   if (m.type === 'resize' && ok(m.cols) && ok(m.rows)) return { type: 'resize', cols: m.cols, rows: m.rows };
   return undefined;
