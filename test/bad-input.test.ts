@@ -32,7 +32,7 @@ describe('usage errors', () => {
   });
 
   it('prints help for every command', async () => {
-    for (const cmd of ['start', 'stop', 'delete', 'status', 'list', 'node', 'kubeconfig', 'kubectl']) {
+    for (const cmd of ['start', 'stop', 'delete', 'status', 'list', 'node', 'use', 'kubeconfig', 'kubectl', 'dashboard']) {
       const r = await kubelab([cmd, '--help'], { home });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: kubelab ${cmd}`));
@@ -40,7 +40,8 @@ describe('usage errors', () => {
     }
     const top = await kubelab(['--help'], { home });
     expect(top.code).toBe(0);
-    expect(top.stdout).toContain('node       Add, delete or open a shell');
+    expect(top.stdout).toContain('node       Add, delete, stop, start or open a shell');
+    expect(top.stdout).toContain('use        Make a cluster kubectl');
   });
 });
 

@@ -15,7 +15,7 @@ export function parsePort(value: string | undefined): number {
 /** `kubelab dashboard`: serves the web UI on 127.0.0.1 until Ctrl-C, and opens it in the browser. */
 export const dashboardCommand: Command = {
   name: 'dashboard',
-  summary: 'Open the web dashboard (clusters, resources, topology, logs) in your browser.',
+  summary: 'Open the web dashboard (clusters, resources, topology, logs, terminals, graphs) in your browser.',
   usage: 'dashboard [--port PORT] [--no-open]',
   description: [
     'The dashboard listens on 127.0.0.1 only and runs until Ctrl-C; your clusters keep running after it.',
