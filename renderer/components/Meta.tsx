@@ -3,6 +3,7 @@ import { useCallback, type ReactNode } from 'react';
 import type { Condition, KubeObject } from '../api/types';
 import { age } from '../format/age';
 import { useClockText } from '../hooks/use-now';
+import { MiniTable } from './MiniTable';
 
 /** A two-column list of facts; rows with an undefined value are left out. */
 export function Facts({ rows, label }: { rows: [string, ReactNode | undefined][]; label?: string }) {
@@ -65,18 +66,7 @@ export function ObjectMeta({ obj }: { obj: KubeObject }) {
 export function Conditions({ conditions }: { conditions: Condition[] | undefined }) {
   if (!conditions?.length) return null;
   return (
-    <table className="mini-table">
-      <caption>Conditions</caption>
-      <thead>
-        <tr>
-          <th scope="col">Type</th>
-          <th scope="col">Status</th>
-          <th scope="col">Reason</th>
-          <th scope="col">Message</th>
-          <th scope="col">Changed</th>
-        </tr>
-      </thead>
-      <tbody>
+    <MiniTable caption="Conditions" headers={['Type', 'Status', 'Reason', 'Message', 'Changed']}>
         {conditions.map((c) => (
           <tr key={c.type}>
             <td>{c.type}</td>
@@ -86,7 +76,6 @@ export function Conditions({ conditions }: { conditions: Condition[] | undefined
             <td>{c.lastTransitionTime ? <Age timestamp={c.lastTransitionTime} /> : ''}</td>
           </tr>
         ))}
-      </tbody>
-    </table>
+    </MiniTable>
   );
 }

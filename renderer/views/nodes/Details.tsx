@@ -11,6 +11,7 @@ import { UsageSparklines } from '../graphs/Sparklines';
 import { podSummary, podTone } from '../pods/columns';
 import type { DetailsProps } from '../resources/details-props';
 import { nodeStatus, nodeTone, requested } from './columns';
+import { MiniTable } from '../../components/MiniTable';
 
 const PODS = kindByPlural('pods')!;
 
@@ -42,17 +43,7 @@ export function NodeDetails({ cluster, obj, navigate }: DetailsProps<Node>) {
           ['Runtime', info.containerRuntimeVersion],
         ]}
       />
-      <table className="mini-table" data-testid="node-resources">
-        <caption>Resources</caption>
-        <thead>
-          <tr>
-            <th scope="col">Resource</th>
-            <th scope="col">Capacity</th>
-            <th scope="col">Allocatable</th>
-            <th scope="col">Requested by pods</th>
-          </tr>
-        </thead>
-        <tbody>
+      <MiniTable caption="Resources" headers={['Resource', 'Capacity', 'Allocatable', 'Requested by pods']} testId="node-resources">
           <tr>
             <td>CPU</td>
             <td>{cap.cpu ?? '?'}</td>
@@ -77,8 +68,7 @@ export function NodeDetails({ cluster, obj, navigate }: DetailsProps<Node>) {
             <td>{alloc.pods ?? '?'}</td>
             <td>{pods.listed ? pods.items.length : '…'}</td>
           </tr>
-        </tbody>
-      </table>
+      </MiniTable>
       <UsageSparklines cluster={cluster} node={obj.metadata.name} />
       <Conditions conditions={obj.status?.conditions} />
       <h3 className="section-title">Pods on this node</h3>

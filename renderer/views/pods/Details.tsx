@@ -6,6 +6,7 @@ import { UsageSparklines } from '../graphs/Sparklines';
 import type { DetailsProps } from '../resources/details-props';
 import { openTerminalRoute } from '../terminal/terminal-target';
 import { podIP, podSummary, podTone } from './columns';
+import { MiniTable } from '../../components/MiniTable';
 
 function stateText(s: ContainerStatus | undefined): string {
   if (!s?.state) return 'unknown';
@@ -35,19 +36,7 @@ export function PodDetails({ cluster, obj, navigate }: DetailsProps<Pod>) {
         ]}
       />
       <UsageSparklines cluster={cluster} node={obj.spec?.nodeName} pod={`${obj.metadata.namespace ?? 'default'}/${obj.metadata.name}`} />
-      <table className="mini-table" data-testid="pod-containers">
-        <caption>Containers</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Image</th>
-            <th scope="col">State</th>
-            <th scope="col">Ready</th>
-            <th scope="col">Restarts</th>
-            <th scope="col">Logs</th>
-          </tr>
-        </thead>
-        <tbody>
+      <MiniTable caption="Containers" headers={['Name', 'Image', 'State', 'Ready', 'Restarts', 'Logs']} testId="pod-containers">
           {containers.map((c) => {
             const s = statuses.get(c.name);
             return (
@@ -84,8 +73,7 @@ export function PodDetails({ cluster, obj, navigate }: DetailsProps<Pod>) {
               </tr>
             );
           })}
-        </tbody>
-      </table>
+      </MiniTable>
       <Conditions conditions={obj.status?.conditions} />
       <ObjectMeta obj={obj} />
     </>

@@ -5,6 +5,7 @@ import { ToneText } from '../../components/Tone';
 import { useNow } from '../../hooks/use-now';
 import { useWatchList } from '../../hooks/use-watch-list';
 import { lastSeenText, sortEvents } from '../events/columns';
+import { MiniTable } from '../../components/MiniTable';
 
 const EVENTS = kindByPlural('events')!;
 
@@ -22,16 +23,7 @@ export function ObjectEvents({ cluster, obj }: { cluster: string; obj: KubeObjec
       ) : events.items.length === 0 ? (
         <p className="muted">No events.</p>
       ) : (
-        <table className="mini-table">
-          <thead>
-            <tr>
-              <th scope="col">Last seen</th>
-              <th scope="col">Type</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Message</th>
-            </tr>
-          </thead>
-          <tbody>
+        <MiniTable headers={['Last seen', 'Type', 'Reason', 'Message']}>
             {sortEvents(events.items).map((e) => (
               <tr key={e.metadata.uid ?? e.metadata.name}>
                 <td>{lastSeenText(e, now)}</td>
@@ -42,8 +34,7 @@ export function ObjectEvents({ cluster, obj }: { cluster: string; obj: KubeObjec
                 <td>{e.message}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
+        </MiniTable>
       )}
     </section>
   );
