@@ -19,10 +19,14 @@ const RATE = Number(process.env.BENCH_RATE ?? 5);
 const FLOOR_RUNS = Number(process.env.BENCH_FLOOR_RUNS ?? 20);
 const IMAGE = 'kubelab/busybox:1';
 const BIN = fileURLToPath(new URL('../bin/kubelab.js', import.meta.url));
-const home = mkdtempSync(join(tmpdir(), 'kubelab-bench-'));
-const kubeconfig = join(home, 'kubeconfig');
+// BENCH_CLUSTER=NAME (with the caller's KUBELAB_HOME and KUBECONFIG) reuses a running 4-node cluster
+// (1 control plane + 3 workers) instead of making one; only the bench namespace is removed at the end.
+const REUSE = process.env.BENCH_CLUSTER || undefined;
+if (REUSE && !process.env.KUBELAB_HOME) throw new Error('BENCH_CLUSTER needs KUBELAB_HOME (the home the cluster was made with)');
+const home = REUSE ? process.env.KUBELAB_HOME! : mkdtempSync(join(tmpdir(), 'kubelab-bench-'));
+const kubeconfig = REUSE ? (process.env.KUBECONFIG ?? join(home, 'kubeconfig')) : join(home, 'kubeconfig');
 const env = { ...process.env, KUBELAB_HOME: home, KUBECONFIG: kubeconfig };
-const cluster = `bench-pods-${process.pid}`;
+const cluster = REUSE ?? `bench-pods-${process.pid}`;
 const cp = `${cluster}-control-plane`;
 const worker = `${cluster}-worker`;
 const engine = createEngine({ home });
@@ -48,23 +52,36 @@ const pct = (xs: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Memory of a node's processes: RSS and PSS (shared pages split among their users) by group, in MB, and the container's own figure. */
-async function memory(node: string): Promise<{ groups: Record<string, { rss: number; pss: number }>; container: string }> {
+/** Which group a node process belongs to (undefined: the bench's own probe commands). */
+function processGroup(cmd: string): string | undefined {
+  return (
+    /cluster\.cjs (\S+)/.exec(cmd)?.[1] ??
+    (/^dockerd /.test(cmd) ? 'dockerd' : /containerd-shim/.test(cmd) ? 'containerd-shims' : /^containerd /.test(cmd) ? 'containerd' : /^etcd /.test(cmd) ? 'etcd' : /docker-init/.test(cmd) ? 'docker-init' : /^(sh -c for p|awk|tr|cut)/.test(cmd) ? undefined : 'pods')
+  );
+}
+
+/**
+ * A node's processes: RSS and PSS (shared pages split among their users) by group in MB, CPU seconds
+ * by group (the processes' own plus their reaped children's, e.g. runc under the shims), and the
+ * container's own memory figure.
+ */
+async function sample(node: string): Promise<{ groups: Record<string, { rss: number; pss: number }>; cpu: Record<string, number>; container: string }> {
   const out = await inNode(
     node,
     'for p in /proc/[0-9]*; do c=$(tr "\\0" " " < $p/cmdline 2>/dev/null | cut -c1-80); [ -n "$c" ] || continue; ' +
-      'r=$(awk \'/^VmRSS:/{print $2}\' $p/status 2>/dev/null); s=$(awk \'/^Pss:/{print $2}\' $p/smaps_rollup 2>/dev/null); echo "$r $s|$c"; done',
+      'r=$(awk \'/^VmRSS:/{print $2}\' $p/status 2>/dev/null); s=$(awk \'/^Pss:/{print $2}\' $p/smaps_rollup 2>/dev/null); ' +
+      't=$(sed \'s/.*) //\' $p/stat 2>/dev/null | awk \'{print $12+$13+$14+$15}\'); echo "$r $s $t|$c"; done',
   );
   const groups: Record<string, { rss: number; pss: number }> = {};
+  const cpu: Record<string, number> = {};
   for (const line of out.split('\n')) {
     const [sizes, cmd] = line.split('|');
     if (!sizes || !cmd) continue;
-    const [rss, pss] = sizes.trim().split(/\s+/).map(Number) as [number, number];
-    if (!rss) continue;
-    const group =
-      /cluster\.cjs (\S+)/.exec(cmd)?.[1] ??
-      (/^dockerd /.test(cmd) ? 'dockerd' : /containerd-shim/.test(cmd) ? 'containerd-shims' : /^containerd /.test(cmd) ? 'containerd' : /^etcd /.test(cmd) ? 'etcd' : /docker-init/.test(cmd) ? 'docker-init' : /^(sh -c for p|awk|tr|cut)/.test(cmd) ? undefined : 'pods');
+    const [rss, pss, ticks] = sizes.trim().split(/\s+/).map(Number) as [number, number, number];
+    const group = processGroup(cmd);
     if (!group) continue;
+    cpu[group] = (cpu[group] ?? 0) + (ticks || 0) / 100;
+    if (!rss) continue;
     const g = (groups[group] ??= { rss: 0, pss: 0 });
     g.rss += rss / 1024;
     g.pss += pss / 1024;
@@ -75,7 +92,13 @@ async function memory(node: string): Promise<{ groups: Record<string, { rss: num
     child.stdout.on('data', (b: Buffer) => (s += b.toString()));
     child.on('close', () => resolve(s.trim().split(' / ')[0] ?? ''));
   });
-  return { groups, container: stats };
+  return { groups, cpu, container: stats };
+}
+const memory = sample;
+
+/** CPU seconds each group spent between two samples (processes that ended in between are not counted). */
+function cpuSpent(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((g) => [g, Math.round((after[g]! - (before[g] ?? 0)) * 10) / 10]));
 }
 
 type WatchedPod = {
@@ -121,10 +144,15 @@ const KUBELAB_GROUPS = ['supervisor', 'node-agent', 'dockerd', 'containerd', 'co
 const CONTROL_GROUPS = ['etcd', 'apiserver', 'controller-manager', 'scheduler'];
 const sum = (m: Record<string, { rss: number; pss: number }>, names: string[], k: 'rss' | 'pss') => names.reduce((a, n) => a + (m[n]?.[k] ?? 0), 0);
 
+let benchClient: RestClient | undefined;
 /** Deletes the bench's cluster and scratch home once (unless BENCH_KEEP), whether the run ended, failed or was interrupted. */
 let cleaning: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
+    if (REUSE) {
+      await benchClient?.delete('/api/v1/namespaces/bench').catch((err: Error) => console.error(`could not delete namespace bench: ${err.message}`));
+      return;
+    }
     if (process.env.BENCH_KEEP) {
       console.log(`kept cluster ${cluster} (KUBELAB_HOME=${home}); delete it with: KUBELAB_HOME=${home} node bin/kubelab.js delete ${cluster}`);
       return;
@@ -147,15 +175,25 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 let failed = false;
 try {
-  console.log(`bench:pods — creating a 4-node cluster ${cluster} …`);
-  await kubelab(['start', '--name', cluster, '--nodes', '4']);
+  if (REUSE) console.log(`bench:pods — on the running cluster ${cluster} …`);
+  else {
+    console.log(`bench:pods — creating a 4-node cluster ${cluster} …`);
+    await kubelab(['start', '--name', cluster, '--nodes', '4']);
+  }
   const config = parseYaml(readFileSync(kubeconfig, 'utf8')) as { clusters: Array<{ name: string; cluster: { server: string } }> };
   const server = config.clusters.find((c) => c.name === `kubelab-${cluster}`)!.cluster.server;
   const pki = join(home, 'clusters', cluster, 'pki');
   const client = new RestClient({ server, ca: readFileSync(join(pki, 'ca.crt'), 'utf8'), cert: readFileSync(join(pki, 'admin.crt'), 'utf8'), key: readFileSync(join(pki, 'admin.key'), 'utf8'), userAgent: 'bench-pods' });
+  benchClient = client;
   for (;;) {
     const nodes = await client.list<{ status?: { conditions?: Array<{ type: string; status: string }> } }>('/api/v1/nodes');
     if (nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 4) break;
+    await sleep(500);
+  }
+  // A reused cluster may still be removing the bench namespace of an earlier run.
+  for (let i = 0; REUSE && i < 240; i++) {
+    const gone = await client.get('/api/v1/namespaces/bench').then(() => false, (err: unknown) => err instanceof ApiRequestError && err.code === 404);
+    if (gone) break;
     await sleep(500);
   }
   await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
@@ -222,6 +260,8 @@ try {
   });
   allRunning.catch(() => {}); // awaited below; this keeps an early watch failure from crashing the run before then
   await sleep(500);
+  const allNodes = [cp, ...workers];
+  const cpuBefore = await Promise.all(allNodes.map((n) => sample(n)));
   const began = performance.now();
   const creates: Promise<unknown>[] = [];
   for (let i = 0; i < PODS; i++) {
@@ -237,6 +277,8 @@ try {
   await Promise.all(creates);
   await Promise.race([allRunning, sleep(300_000).then(() => Promise.reject(new Error(`only ${latency.size} of ${PODS} pods Running after 5 minutes`)))]);
   const lat = [...latency.values()];
+  const cpuAfter = await Promise.all(allNodes.map((n) => sample(n)));
+  const cpuByNode = Object.fromEntries(allNodes.map((n, i) => [n.slice(cluster.length + 1), cpuSpent(cpuBefore[i]!.cpu, cpuAfter[i]!.cpu)]));
   await sleep(10_000);
   const busyWorker = await memory(worker);
   const busyCp = await memory(cp);
@@ -278,6 +320,9 @@ try {
   console.log('| event | pods | p50 | p99 |');
   console.log('|-------|------|-----|-----|');
   for (const e of eventSteps) console.log(`| ${e.reason} | ${e.pods} | ${e.p50} | ${e.p99} |`);
+  const cpuTotal = Object.values(cpuByNode).reduce((a, groups) => a + Object.values(groups).reduce((b, x) => b + x, 0), 0);
+  console.log(`\nCPU seconds from the first create to the last pod Running, per node and process group (${(cpuTotal / PODS).toFixed(2)} CPU-s per pod in all):`);
+  for (const [n, groups] of Object.entries(cpuByNode)) console.log(`  ${n}: ${Object.entries(groups).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${v}`).join(', ')}`);
   const mb = (n: number) => n.toFixed(0);
   console.log(`\nmemory (MB): RSS sums count shared pages once per process; PSS splits them, so its sum is what the node really uses\n`);
   console.log('|                                   | RSS sum | PSS sum | container (docker stats) |');
@@ -298,6 +343,7 @@ try {
       latencyMs: { p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99), max: Math.max(...lat) },
       floorMs: { p50: pct(floor, 50), p90: pct(floor, 90), p99: pct(floor, 99), max: Math.max(...floor) },
       loadedFloorMs: { p50: pct(loadedFloor, 50), p90: pct(loadedFloor, 90), p99: pct(loadedFloor, 99), max: Math.max(...loadedFloor) },
+      cpuSeconds: cpuByNode,
       stagesMs: Object.fromEntries(breakdown.map((b) => [b.stage, { p50: b.p50, p99: b.p99 }])),
       eventsS: Object.fromEntries(eventSteps.map((e) => [e.reason, { p50: e.p50, p99: e.p99 }])),
       workerIdle: { rss: sum(idleWorker.groups, KUBELAB_GROUPS, 'rss'), pss: sum(idleWorker.groups, KUBELAB_GROUPS, 'pss'), container: idleWorker.container },

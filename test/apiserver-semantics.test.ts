@@ -34,6 +34,26 @@ describe.sequential('object lifecycle semantics', () => {
     await api?.stop();
   });
 
+  it('ends watches at their timeout while events and bookmarks keep coming, and stays up', async () => {
+    // Twenty watches time out after 1 s while ConfigMaps are written as fast as the server takes them:
+    // events arriving around each end must be dropped, not written after it.
+    const writing = { on: true };
+    let n = 0;
+    const writer = (async () => {
+      while (writing.on) await make(`churn-${n++}`);
+    })();
+    const watches = await Promise.all(Array.from({ length: 20 }, () => api.raw('GET', `${CM}?watch=1&timeoutSeconds=1&allowWatchBookmarks=true`)));
+    writing.on = false;
+    await writer;
+    for (const w of watches) {
+      expect(w.code).toBe(200);
+      const lines = w.body.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+      expect(lines.some((l) => l.type === 'ADDED')).toBe(true);
+    }
+    expect((await api.raw('GET', '/healthz')).code).toBe(200);
+    expect(n).toBeGreaterThan(0);
+  });
+
   it('collects dependents whose owner is deleted (background, the default)', async () => {
     const owner = await make('owner-bg');
     await make('dep-bg-1', ownedBy('owner-bg', owner.metadata.uid));

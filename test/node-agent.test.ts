@@ -84,6 +84,7 @@ describe.sequential('node agent', () => {
     await k(['apply', '-f', '-'], pod('full', {
       nodeName: w1,
       terminationGracePeriodSeconds: 1,
+      hostAliases: [{ ip: '10.1.2.3', hostnames: ['db.example', 'db'] }],
       initContainers: [{ name: 'prep', image: IMAGE, command: ['sh', '-c', 'echo prepared > /shared/marker'], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }],
       containers: [{
         name: 'main',
@@ -137,6 +138,13 @@ describe.sequential('node agent', () => {
     expect(envText).toContain('COMBINED=hello-full');
     expect(envText).toContain('CFG_color=blue');
     expect(await inPod('cat /shared/marker')).toBe('prepared');
+    // The agent's hosts file and resolver: the pod's own name and address, its hostAliases, cluster DNS first.
+    const hosts = (await inPod('cat /etc/hosts')).split('\n');
+    expect(hosts).toContain(`${ip}\tfull`);
+    expect(hosts).toContain('10.1.2.3\tdb.example\tdb');
+    expect(await inPod('hostname')).toBe('full');
+    expect(await inPod('cat /etc/resolv.conf')).toContain('nameserver 10.96.0.10');
+    expect(await inPod('ip -4 addr show eth0')).toContain(`inet ${ip}/24`);
     expect(await inPod('cat /etc/settings/greeting')).toBe('hello');
     expect(await inPod('cat /etc/creds/password')).toBe('s3cret');
     expect(await inPod('cat /etc/info/labels')).toContain('app="full"');

@@ -11,14 +11,20 @@ import type { ServiceAccountTokens, TokenClaims } from './tokens.js';
 /** The result of authenticating a request: a user, nobody (no credentials), or bad credentials. */
 export type Authentication = { user: UserInfo } | { anonymous: true } | { invalid: string };
 
+/** Certificate users by connection: a connection's peer certificate never changes, and reading it costs more than a request. */
+const socketUsers = new WeakMap<TLSSocket, UserInfo | null>();
+
 /** The user a client certificate names, or undefined when there is no valid one. */
 export function certificateUser(req: IncomingMessage): UserInfo | undefined {
   const socket = req.socket as TLSSocket;
   if (!socket.authorized) return undefined;
+  const known = socketUsers.get(socket);
+  if (known !== undefined) return known ? { name: known.name, groups: [...known.groups] } : undefined;
   const subject = socket.getPeerCertificate()?.subject as { CN?: string; O?: string | string[] } | undefined;
-  if (!subject?.CN) return undefined;
-  const o = subject.O;
-  return { name: subject.CN, groups: [...(Array.isArray(o) ? o : o ? [o] : []), 'system:authenticated'] };
+  const o = subject?.O;
+  const user = subject?.CN ? { name: subject.CN, groups: [...(Array.isArray(o) ? o : o ? [o] : []), 'system:authenticated'] } : null;
+  socketUsers.set(socket, user);
+  return user ? { name: user.name, groups: [...user.groups] } : undefined;
 }
 
 /** The user of a service-account token, after checking the account (and the object it is bound to) still exist with the same uid. */

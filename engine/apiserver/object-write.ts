@@ -18,6 +18,8 @@ import { badRequest, conflict, invalid, toApiError } from './status.js';
 export interface WriteHost {
   storage: Storage;
   podAdmission?: PodAdmissionOptions;
+  /** The watch cache, for lookups a moment's lag cannot hurt (a miss is read from etcd). */
+  cache?: { peek(ref: { resource: string; namespace?: string }, name: string): object | undefined };
   /** Hands out cluster IPs and node ports; Services are written under its lock. */
   services?: ServiceAllocator;
 }
@@ -79,7 +81,7 @@ export function prepareCreate(ctx: RequestContext, obj: ApiObject, applied = fal
  */
 export async function createObject(h: WriteHost, ctx: RequestContext, obj: ApiObject, applied = false): Promise<StoredObject> {
   const { type } = ctx;
-  if (type.group === '' && type.kind === 'Pod') await admitPod(h.storage, ctx.path.namespace!, obj, h.podAdmission);
+  if (type.group === '' && type.kind === 'Pod') await admitPod(h.storage, ctx.path.namespace!, obj, h.podAdmission, h.cache && ((ns, name) => h.cache!.peek({ resource: 'serviceaccounts', namespace: ns }, name)));
   if (type.group === '' && type.kind === 'PersistentVolumeClaim') await admitPersistentVolumeClaim(h.storage, obj);
   if (type.group === '' && type.kind === 'PersistentVolume') admitPersistentVolume(obj);
   prepareCreate(ctx, obj, applied);

@@ -25,6 +25,9 @@ export interface PodAdmissionOptions {
   defaultAccountWaitMs?: number;
 }
 
+/** A ServiceAccount as the apiserver's watch cache has it (a miss is read from etcd). */
+export type AccountCache = (namespace: string, name: string) => object | undefined;
+
 interface ServiceAccount {
   automountServiceAccountToken?: boolean;
 }
@@ -73,7 +76,9 @@ export function addTokenVolume(spec: PodSpecJson, volumeName = `kube-api-access-
 }
 
 /** The service account, waiting up to `waitMs` for it to appear; undefined when it does not exist. */
-async function findAccount(storage: Storage, namespace: string, name: string, waitMs: number): Promise<ServiceAccount | undefined> {
+async function findAccount(storage: Storage, namespace: string, name: string, waitMs: number, cached?: AccountCache): Promise<ServiceAccount | undefined> {
+  const hit = cached?.(namespace, name);
+  if (hit) return hit as ServiceAccount;
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
@@ -91,7 +96,7 @@ async function findAccount(storage: Storage, namespace: string, name: string, wa
  * service account — defaulted to "default", 403 when it does not exist — and its token volume.
  * Mirror pods keep their spec apart from the tolerations.
  */
-export async function admitPod(storage: Storage, namespace: string, pod: ApiObject, opts: PodAdmissionOptions = {}): Promise<void> {
+export async function admitPod(storage: Storage, namespace: string, pod: ApiObject, opts: PodAdmissionOptions = {}, cached?: AccountCache): Promise<void> {
   if (!isObj(pod.spec)) return; // validation reports the missing spec
   const spec = pod.spec as PodSpecJson & { serviceAccount?: string };
   addDefaultTolerations(spec, opts.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS);
@@ -99,7 +104,7 @@ export async function admitPod(storage: Storage, namespace: string, pod: ApiObje
   const name = spec.serviceAccountName || spec.serviceAccount || 'default';
   spec.serviceAccountName = name;
   spec.serviceAccount = name;
-  const account = await findAccount(storage, namespace, name, name === 'default' ? (opts.defaultAccountWaitMs ?? 2000) : 0);
+  const account = await findAccount(storage, namespace, name, name === 'default' ? (opts.defaultAccountWaitMs ?? 2000) : 0, cached);
   if (!account) {
     const podName = pod.metadata.name || String(pod.metadata.generateName ?? '');
     throw forbidden(`pods "${podName}" is forbidden: error looking up service account ${namespace}/${name}: serviceaccount "${name}" not found`);

@@ -155,7 +155,23 @@ export class ResourceHandlers {
     let first = true;
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
     res.flushHeaders();
-    const write = (event: unknown) => res.write(`${JSON.stringify(event)}\n`);
+    // Ending is one step (timer, ticker, cache watch and response together), and nothing is
+    // written after it: an event or bookmark arriving after the end once crashed the apiserver.
+    let ended = false;
+    let w: { cancel(): void } | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let ticker: NodeJS.Timeout | undefined;
+    const finish = () => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      clearInterval(ticker);
+      w?.cancel();
+      if (!res.writableEnded) res.end();
+    };
+    const write = (event: unknown) => {
+      if (!ended && !res.destroyed) res.write(`${JSON.stringify(event)}\n`);
+    };
     const rv = query.get('resourceVersion') ?? undefined;
     const bookmarks = ['1', 'true'].includes(query.get('allowWatchBookmarks') ?? '');
     // WatchList: the current objects as ADDED events, then a bookmark saying the initial list is complete.
@@ -163,7 +179,7 @@ export class ResourceHandlers {
     let lastRv = 0;
     const bookmark = (annotations?: Record<string, string>) =>
       write({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(Math.max(lastRv, this.cache.revision)), ...(annotations ? { annotations } : {}) } } });
-    const w = this.cache.watch(
+    w = this.cache.watch(
       refOf(ctx),
       initialEvents ? undefined : rv,
       (e) => {
@@ -180,18 +196,20 @@ export class ResourceHandlers {
       },
       (err) => {
         write({ type: 'ERROR', object: toApiError(err).status });
-        res.end();
+        finish();
       },
       initialEvents && bookmarks ? () => bookmark({ 'k8s.io/initial-events-end': 'true' }) : undefined,
     );
-    const timeout = Number(query.get('timeoutSeconds') ?? 0);
-    const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
-    const ticker = bookmarks ? setInterval(() => bookmark(), 5000) : undefined;
-    res.on('close', () => {
-      clearTimeout(timer);
-      clearInterval(ticker);
+    // The error callback may have run already (e.g. a resourceVersion too old).
+    if (ended) {
       w.cancel();
-    });
+      return;
+    }
+    const timeout = Number(query.get('timeoutSeconds') ?? 0);
+    if (timeout > 0) timer = setTimeout(finish, timeout * 1000);
+    if (bookmarks) ticker = setInterval(() => bookmark(), 5000);
+    res.on('close', finish);
+    res.on('error', finish);
   }
 
   /** A JSON (or protobuf) body of the request's kind; unknown fields handled per fieldValidation. */
@@ -254,6 +272,10 @@ export class ResourceHandlers {
 
   /** 404 for a namespace that does not exist, 403 for one being deleted. */
   async requireActiveNamespace(namespace: string): Promise<void> {
+    // An active namespace in the watch cache is answer enough (upstream's admission reads an
+    // informer the same way); a miss or a terminating one is read from etcd.
+    const cached = this.cache.peek(NAMESPACES, namespace);
+    if (cached && !cached.metadata.deletionTimestamp) return;
     let ns: StoredObject;
     try {
       ns = await this.storage.get(NAMESPACES, namespace);

@@ -44,6 +44,9 @@ export interface ApiServerOptions {
 }
 
 /** Paths anyone may read, even without credentials. */
+/** How long an idle client connection stays open (Go's servers keep them 90 s or more). */
+const KEEP_ALIVE_MS = 120_000;
+
 const PUBLIC_PATHS = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
 
 interface Services {
@@ -79,6 +82,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<Server> {
       else res.end();
     });
   });
+  // Clients keep their connections: a TLS handshake costs both sides far more than a request, and
+  // Node's 5 s default had every component that writes less often than that reconnect each time.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 5000;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     serveUpgrade(services, req, socket, head).catch((err: unknown) => {

@@ -22,7 +22,7 @@ describe('docker-env', () => {
     const unset = dockerUnsetScript('bash', during, 'kubelab docker-env --unset');
     const after = bash(`${set}\n${unset}`, 'echo "${DOCKER_HOST-none}|${DOCKER_TLS_VERIFY-none}|${DOCKER_CERT_PATH-none}|${KUBELAB_DOCKER_ENV-none}|${KUBELAB_SAVED_DOCKER_HOST-none}"', before);
     expect(after.trim()).toBe('unix:///run/user/1000/docker.sock|none|/etc/mine|none|none');
-  });
+  }, 30_000); // runs bash several times; slow when the machine is busy
 
   it('does not save kubelab\'s own values when pointed at another node', () => {
     const active = { DOCKER_HOST: 'tcp://127.0.0.1:1', KUBELAB_DOCKER_ENV: 'lab/lab-worker', KUBELAB_SAVED_DOCKER_VARS: '' };

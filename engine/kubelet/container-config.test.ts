@@ -54,9 +54,16 @@ describe('container configuration', () => {
     });
   });
 
-  it('gives the sandbox the pod name as host name, or the node network', () => {
-    expect(sandboxConfig(pod, 0)).toMatchObject({ Hostname: 'web-0', HostConfig: { NetworkMode: 'bridge' } });
-    expect(sandboxConfig({ ...pod, spec: { ...pod.spec, hostNetwork: true } }, 1)).toMatchObject({ Hostname: undefined, HostConfig: { NetworkMode: 'host' } });
+  it('gives the sandbox the pod name as host name and leaves its network to the agent, or the node network', () => {
+    const own = sandboxConfig(pod, 0, { ip: '10.244.1.7', dns: { servers: ['10.96.0.10'], searches: [], options: [] } }) as { Hostname: string; NetworkDisabled: boolean; Labels: Record<string, string>; HostConfig: Record<string, unknown> };
+    expect(own).toMatchObject({ Hostname: 'web-0', NetworkDisabled: true, Labels: { 'io.kubelab.pod-ip': '10.244.1.7', 'io.kubelab.container-kind': 'sandbox' } });
+    // Docker's networking and resolver settings stay out: the agent wires the sandbox and writes resolv.conf.
+    expect(own.HostConfig.NetworkMode).toBeUndefined();
+    expect(own.HostConfig.Dns).toBeUndefined();
+    const host = sandboxConfig({ ...pod, spec: { ...pod.spec, hostNetwork: true } }, 1, { dns: { servers: ['1.1.1.1'], searches: ['x'], options: [] } });
+    expect(host).toMatchObject({ HostConfig: { NetworkMode: 'host', Dns: ['1.1.1.1'], DnsSearch: ['x'] } });
+    expect(host).not.toHaveProperty('Hostname');
+    expect(host).not.toHaveProperty('NetworkDisabled');
     expect(podHostname({ ...pod, metadata: { name: `${'a'.repeat(62)}-b` } })).toBe('a'.repeat(62));
     expect(podHostname({ ...pod, spec: { ...pod.spec, hostname: 'custom' } })).toBe('custom');
   });

@@ -3,7 +3,7 @@
 // asks for. Pure: the agent resolves env and volumes first and passes them in.
 import { createHash } from 'node:crypto';
 import { milliCpu, units } from '../scheduler/resources.js';
-import { CONTAINER_KIND, CONTAINER_NAME, MANAGED, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT, SANDBOX_NAME, SPEC_HASH } from './labels.js';
+import { CONTAINER_KIND, CONTAINER_NAME, MANAGED, POD_IP, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT, SANDBOX_NAME, SPEC_HASH } from './labels.js';
 import type { DnsSettings } from './cluster-network.js';
 import type { Container, Pod } from './pod-types.js';
 
@@ -25,22 +25,21 @@ export function podHostname(pod: Pod): string {
   return (pod.spec.hostname || pod.metadata.name).slice(0, 63).replace(/[-.]+$/, '');
 }
 
-/** Docker config of the pod's sandbox; `dns` is the resolver its containers get. */
-export function sandboxConfig(pod: Pod, attempt: number, dns?: DnsSettings): object {
-  return {
-    Image: PAUSE_IMAGE,
-    Cmd: ['/bin/busybox', 'sleep', '2147483647'],
-    Hostname: pod.spec.hostNetwork ? undefined : podHostname(pod),
-    Labels: { ...podLabels(pod), [CONTAINER_NAME]: SANDBOX_NAME, [CONTAINER_KIND]: 'sandbox', [RESTART_COUNT]: String(attempt) },
-    StopSignal: 'SIGKILL',
-    HostConfig: {
-      NetworkMode: pod.spec.hostNetwork ? 'host' : 'bridge',
-      IpcMode: 'shareable',
-      RestartPolicy: { Name: 'no' },
-      LogConfig: { Type: 'none', Config: {} },
-      ...(dns ? { Dns: dns.servers, DnsSearch: dns.searches, DnsOptions: dns.options } : {}),
-    },
-  };
+/**
+ * Docker config of the pod's sandbox. With host networking it shares the node's network and gets
+ * `dns` as Docker's resolver settings. Otherwise Docker's networking is off (NetworkDisabled: a
+ * network namespace with only loopback): the agent wires it to the bridge with address `ip` after
+ * it starts and writes its resolv.conf itself (see pod-network.ts, pod-etc-files.ts).
+ */
+export function sandboxConfig(pod: Pod, attempt: number, net: { ip?: string; dns?: DnsSettings }): object {
+  const labels = { ...podLabels(pod), [CONTAINER_NAME]: SANDBOX_NAME, [CONTAINER_KIND]: 'sandbox', [RESTART_COUNT]: String(attempt) };
+  const common = { IpcMode: 'shareable', RestartPolicy: { Name: 'no' }, LogConfig: { Type: 'none', Config: {} } };
+  const base = { Image: PAUSE_IMAGE, Cmd: ['/bin/busybox', 'sleep', '2147483647'], StopSignal: 'SIGKILL' };
+  if (pod.spec.hostNetwork) {
+    const dns = net.dns;
+    return { ...base, Labels: labels, HostConfig: { ...common, NetworkMode: 'host', ...(dns ? { Dns: dns.servers, DnsSearch: dns.searches, DnsOptions: dns.options } : {}) } };
+  }
+  return { ...base, Hostname: podHostname(pod), NetworkDisabled: true, Labels: { ...labels, [POD_IP]: net.ip ?? '' }, HostConfig: common };
 }
 
 /** Hash of what, when changed in the spec, means the container must be replaced (kubelet compares the same). */

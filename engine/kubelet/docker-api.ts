@@ -1,7 +1,7 @@
 // A small client of the Docker Engine API over the nested dockerd's unix socket, for the
 // cluster side (the node agent and its node endpoint). The host side uses dockerode; the node
 // bundle keeps to node:http so that it stays small and loads fast on every node.
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex, Readable } from 'node:stream';
 import { DOCKER_SOCKET } from '../supervisor/contract.js';
@@ -66,17 +66,20 @@ export interface RemoteEngine {
 
 /** The Docker Engine API of one socket, or of a remote engine over TLS. */
 export class DockerApi {
+  /** Connections kept for plain requests on the socket (streams and hijacks get their own); no cap, so a long stop never queues others. */
+  private readonly pool = new Agent({ keepAlive: true });
+
   constructor(readonly endpoint: string | RemoteEngine = DOCKER_SOCKET) {}
 
-  /** Starts a request on this engine's transport. */
-  private open(opts: RequestOptions, onResponse?: (res: IncomingMessage) => void): ClientRequest {
+  /** Starts a request on this engine's transport (on a kept connection when `pooled`). */
+  private open(opts: RequestOptions, onResponse?: (res: IncomingMessage) => void, pooled = false): ClientRequest {
     const e = this.endpoint;
-    if (typeof e === 'string') return httpRequest({ ...opts, socketPath: e }, onResponse);
+    if (typeof e === 'string') return httpRequest({ ...opts, socketPath: e, ...(pooled ? { agent: this.pool } : {}) }, onResponse);
     return httpsRequest({ ...opts, host: e.host, port: e.port, ca: e.ca, cert: e.cert, key: e.key }, onResponse);
   }
 
   /** Sends a request and resolves with the raw answer (any status). */
-  private send(call: Call): Promise<IncomingMessage> {
+  private send(call: Call, pooled = false): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const body = call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
       const req = this.open(
@@ -87,6 +90,7 @@ export class DockerApi {
           timeout: call.timeoutMs,
         },
         resolve,
+        pooled,
       );
       req.on('timeout', () => req.destroy(new DockerApiError(0, `docker ${call.method ?? 'GET'} ${call.path}: no answer in time`)));
       req.on('error', (err) => reject(err instanceof DockerApiError ? err : new DockerApiError(0, `docker engine unreachable: ${err.message}`)));
@@ -96,7 +100,7 @@ export class DockerApi {
 
   /** A request whose answer is JSON (or empty); non-2xx answers reject with DockerApiError. */
   async json<T = unknown>(call: Call): Promise<T> {
-    const res = await this.send({ timeoutMs: 60_000, ...call });
+    const res = await this.send({ timeoutMs: 60_000, ...call }, true);
     const body = await readAll(res);
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) throw new DockerApiError(status, messageOf(body, status));

@@ -17,6 +17,9 @@ export const CONTAINER_KIND = 'io.kubelab.container-kind';
 /** Hash of the container's spec, so a changed spec (e.g. a new image) is noticed. */
 export const SPEC_HASH = 'io.kubelab.spec-hash';
 
+/** On a sandbox the agent wired itself (see pod-network.ts): the pod's IP. */
+export const POD_IP = 'io.kubelab.pod-ip';
+
 /** The value of CONTAINER_NAME on a pod's sandbox container. */
 export const SANDBOX_NAME = 'POD';
 

@@ -17,10 +17,10 @@ import { DockerApi } from './docker-api.js';
 import type { ConfigSource } from './env.js';
 import { PeerImages } from './peer-images.js';
 import { startServiceProxy } from '../proxy/main.js';
-import { hairpinSetter } from './hairpin.js';
+import { PodNetwork } from './pod-network.js';
 import { nodeDnsRelayAddress, nodeResolverForPods, parseResolvConf, type ServiceInfo } from './cluster-network.js';
 import { ensureBusyboxImage, ensurePauseImage } from './builtin-images.js';
-import { MANAGED, POD_UID } from './labels.js';
+import { CONTAINER_KIND, MANAGED, POD_IP, POD_UID } from './labels.js';
 import { LEASE_RENEW_MS, machineFacts, nodeStatus, registerNode, renewLease, RESERVED_MEMORY, type NodeIdentityFacts } from './node-status.js';
 import { createNodeEndpoint } from './node-endpoint.js';
 import { ownCgroupCounters } from './cgroup-usage.js';
@@ -122,9 +122,11 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   };
   const nodeFacts = { allocatableMilliCpu: facts.cpus * 1000, allocatableMemory: Math.max(0, facts.memoryBytes - RESERVED_MEMORY) };
   const events = new EventRecorder(client, { component: 'kubelet', host: me.name }, { log: say });
-  // Sandboxes that outlived an agent restart keep their ports' mode; this covers any that did not.
-  const hairpin = hairpinSetter('docker0', say);
-  void hairpin();
+  // Pod addresses: those of sandboxes that outlived an agent restart stay theirs.
+  const network = new PodNetwork(me.podCIDR, 'docker0');
+  for (const c of await retry('listing pod sandboxes', () => docker.listContainers([`${MANAGED}=true`, `${CONTAINER_KIND}=sandbox`], false), say)) {
+    if (c.Labels[POD_IP] && c.Labels[POD_UID]) network.addresses.hold(c.Labels[POD_UID], c.Labels[POD_IP]);
+  }
   const sync = new PodSync({
     docker,
     client,
@@ -134,7 +136,7 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
     node: { name: me.name, ip: me.ip, facts: nodeFacts, dns: nodeDns },
     services: () => services.list(),
     peerImages: new PeerImages(docker, me.name, say),
-    sandboxStarted: hairpin,
+    network,
     pod: (uid) => pods.byIndex('uid', uid).find((p) => !isMirrorPod(p)),
     requeue: (uid) => queue.add(uid),
     log: say,

@@ -1,7 +1,7 @@
 // What the nested runtime holds for a pod: its containers grouped by pod container name, newest
 // attempt first, read from Docker's labels and inspect answers.
 import type { ContainerInspect, ContainerSummary, DockerApi } from './docker-api.js';
-import { CONTAINER_KIND, CONTAINER_NAME, RESTART_COUNT, SANDBOX_NAME, SPEC_HASH } from './labels.js';
+import { CONTAINER_KIND, CONTAINER_NAME, POD_IP, RESTART_COUNT, SANDBOX_NAME, SPEC_HASH } from './labels.js';
 import type { ContainerRecord } from './pod-status.js';
 
 /** One container of a pod with what Docker says about it. */
@@ -79,8 +79,13 @@ export class RecordReader {
     for (const id of ids) this.finished.delete(id);
   }
 
-  /** The sandbox's pod IP (empty when it has none). */
-  static sandboxIp(info: ContainerInspect): string {
+  /** The pod IP of a sandbox the agent wired itself, from its label (empty for other sandboxes). */
+  static sandboxIp(summary: { Labels: Record<string, string> }): string {
+    return summary.Labels[POD_IP] ?? '';
+  }
+
+  /** The address Docker gave a container it networked (sandboxes made by earlier agents). */
+  static dockerIp(info: ContainerInspect): string {
     return info.NetworkSettings.IPAddress || Object.values(info.NetworkSettings.Networks ?? {})[0]?.IPAddress || '';
   }
 }

@@ -7,7 +7,7 @@ import { containerConfig, PAUSE_IMAGE, sandboxConfig, specHash } from './contain
 import { DockerApiError, type ContainerSummary, type DockerApi } from './docker-api.js';
 import { podDns, serviceEnv, type DnsSettings, type ServiceInfo } from './cluster-network.js';
 import { commandLine, containerEnv, ContainerConfigError, type ConfigSource, type NodeFacts } from './env.js';
-import { containerName, SANDBOX_NAME, podFilter } from './labels.js';
+import { containerName, POD_IP, SANDBOX_NAME, podFilter } from './labels.js';
 import { ensurePauseImage, ensureSystemImage, forgetImage } from './builtin-images.js';
 import { RecordReader, type Attempt, type PodRecords } from './pod-records.js';
 import { podStatus, shouldRestart, type ContainerView, type PodView } from './pod-status.js';
@@ -15,6 +15,8 @@ import { podKey, type Container, type Handler, type Pod } from './pod-types.js';
 import { ContainerProbes, resolvePort, type ProbeKind } from './probes.js';
 import { stableJson } from '../api/stable-json.js';
 import { PodVolumes, VolumeError } from './volumes.js';
+import type { PodNetwork } from './pod-network.js';
+import { etcMounts, writePodEtcFiles } from './pod-etc-files.js';
 
 /** Back-off of restarts (CrashLoopBackOff) and pulls (ImagePullBackOff): 10 s doubling to 5 min. */
 const BACKOFF_START_MS = 10_000;
@@ -32,8 +34,8 @@ export interface PodSyncDeps {
   config: ConfigSource;
   volumes: PodVolumes;
   node: { name: string; ip: string; facts: NodeFacts; dns: DnsSettings };
-  /** Called after a pod sandbox on the bridge started (hairpin mode for its port). */
-  sandboxStarted?: () => Promise<void>;
+  /** Pod addresses and the wiring of sandboxes to the node's pod bridge. */
+  network: PodNetwork;
   /** Copies images other nodes have (absent in tests that run without peers). */
   peerImages?: { fetch(image: string): Promise<string | undefined> };
   /** The Services pods' environments are made from (every namespace's; see serviceEnv). */
@@ -43,6 +45,14 @@ export interface PodSyncDeps {
   /** Asks for another sync of the pod soon (probe results, kills). */
   requeue(uid: string): void;
   log(line: string): void;
+}
+
+/** A pod's running sandbox; `wired` when the agent wired its network and writes its /etc files (see pod-network.ts). */
+interface Sandbox {
+  id: string;
+  ip: string;
+  recreated: boolean;
+  wired: boolean;
 }
 
 interface Backoff {
@@ -111,6 +121,8 @@ export class PodSync {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       await this.stopAll(pod, records, 0);
+      // A finished pod keeps its object (and its IP in status) but no longer its address on the node.
+      this.d.network.addresses.release(uid);
       return undefined;
     }
     return this.run(pod, records);
@@ -184,7 +196,7 @@ export class PodSync {
         timers.push(wait);
         break;
       }
-      await this.start(pod, c, 'init', latest ? latest.record.attempt + 1 : 0, sandbox.id, timers);
+      await this.start(pod, c, 'init', latest ? latest.record.attempt + 1 : 0, sandbox, timers);
       break;
     }
 
@@ -211,7 +223,7 @@ export class PodSync {
           timers.push(wait);
           continue;
         }
-        await this.start(pod, c, 'app', latest ? latest.record.attempt + 1 : 0, sandbox.id, timers);
+        await this.start(pod, c, 'app', latest ? latest.record.attempt + 1 : 0, sandbox, timers);
       }
     }
 
@@ -274,13 +286,15 @@ export class PodSync {
   }
 
   /** Makes sure the pod has a running sandbox; returns it, or undefined when it could not be made. */
-  private async ensureSandbox(pod: Pod, records: PodRecords): Promise<{ id: string; ip: string; recreated: boolean } | undefined> {
+  private async ensureSandbox(pod: Pod, records: PodRecords): Promise<Sandbox | undefined> {
     const uid = pod.metadata.uid!;
     const sandboxes = records.byName.get(SANDBOX_NAME) ?? [];
     const current = sandboxes[0];
     if (current?.record.running) {
-      const info = await this.d.docker.inspectContainer(current.record.id);
-      return { id: current.record.id, ip: pod.spec.hostNetwork ? this.d.node.ip : RecordReader.sandboxIp(info), recreated: false };
+      const ip = pod.spec.hostNetwork ? this.d.node.ip : RecordReader.sandboxIp(current.summary) || RecordReader.dockerIp(await this.d.docker.inspectContainer(current.record.id));
+      const wired = !pod.spec.hostNetwork && Boolean(current.summary.Labels[POD_IP]);
+      if (wired) this.d.network.addresses.hold(uid, ip);
+      return { id: current.record.id, ip, recreated: false, wired };
     }
     if (current) {
       // The sandbox died (node or runtime restart): its containers lost their network; start over.
@@ -298,18 +312,32 @@ export class PodSync {
       }
       for (const s of sandboxes) await this.d.docker.removeContainer(s.record.id);
       this.records.forget(sandboxes.map((s) => s.record.id));
+      // A new sandbox gets a new address: the old namespace may linger until its last process is gone.
+      this.d.network.addresses.release(uid);
     }
+    let id: string | undefined;
     try {
       await ensurePauseImage(this.d.docker);
       const attempt = current ? current.record.attempt + 1 : 0;
-      const id = await this.d.docker.createContainer(containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, SANDBOX_NAME, attempt), sandboxConfig(pod, attempt, podDns(pod, this.d.node.dns)));
+      const name = containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, SANDBOX_NAME, attempt);
+      const dns = podDns(pod, this.d.node.dns);
+      if (pod.spec.hostNetwork) {
+        id = await this.d.docker.createContainer(name, sandboxConfig(pod, attempt, { dns }));
+        await this.d.docker.startContainer(id);
+        return { id, ip: this.d.node.ip, recreated: Boolean(current), wired: false };
+      }
+      const ip = this.d.network.addresses.allocate(uid);
+      await writePodEtcFiles(pod, ip, dns);
+      id = await this.d.docker.createContainer(name, sandboxConfig(pod, attempt, { ip }));
       await this.d.docker.startContainer(id);
-      // Not awaited: the port's mode only matters once the pod talks to itself, milliseconds later.
-      if (!pod.spec.hostNetwork) void this.d.sandboxStarted?.();
       const info = await this.d.docker.inspectContainer(id);
-      return { id, ip: pod.spec.hostNetwork ? this.d.node.ip : RecordReader.sandboxIp(info), recreated: Boolean(current) };
+      await this.d.network.attach(info.State.Pid, ip, name);
+      return { id, ip, recreated: Boolean(current), wired: true };
     } catch (err) {
       if (err instanceof DockerApiError && err.statusCode === 404) forgetImage(PAUSE_IMAGE);
+      // Nothing half-made stays: a sandbox without its network goes (its namespace, and the veth with it).
+      if (id) await this.d.docker.removeContainer(id).catch(() => undefined);
+      this.d.network.addresses.release(uid);
       this.d.events.emit(eventTarget(pod), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
       return undefined;
     }
@@ -379,7 +407,7 @@ export class PodSync {
   }
 
   /** Creates and starts attempt `attempt` of container `c`; failures become waiting reasons. */
-  private async start(pod: Pod, c: Container, kind: 'init' | 'app', attempt: number, sandboxId: string, timers: number[]): Promise<void> {
+  private async start(pod: Pod, c: Container, kind: 'init' | 'app', attempt: number, sandbox: Sandbox, timers: number[]): Promise<void> {
     const uid = pod.metadata.uid!;
     const m = this.mem(uid);
     const target = eventTarget(pod, c.name);
@@ -387,9 +415,9 @@ export class PodSync {
     let id: string;
     try {
       const env = await containerEnv(pod, c, this.d.config, this.d.node.facts, serviceEnv(pod, this.d.services()));
-      const mounts = await this.d.volumes.mountsFor(pod, c, env);
+      const mounts = [...(await this.d.volumes.mountsFor(pod, c, env)), ...(sandbox.wired ? etcMounts(pod, c) : [])];
       const cmd = commandLine(c, env);
-      id = await this.d.docker.createContainer(containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, c.name, attempt), containerConfig(pod, { container: c, kind, attempt, env, ...cmd, mounts, sandboxId }));
+      id = await this.d.docker.createContainer(containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, c.name, attempt), containerConfig(pod, { container: c, kind, attempt, env, ...cmd, mounts, sandboxId: sandbox.id }));
     } catch (err) {
       const reason = err instanceof ContainerConfigError || err instanceof VolumeError ? 'CreateContainerConfigError' : 'CreateContainerError';
       const message = (err as Error).message;
@@ -528,6 +556,7 @@ export class PodSync {
     }
     this.records.forget(summaries.map((s) => s.Id));
     await this.d.volumes.tearDown(uid);
+    this.d.network.addresses.release(uid);
     this.memory.delete(uid);
   }
 

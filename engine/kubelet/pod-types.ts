@@ -137,6 +137,7 @@ export interface PodSpec {
   serviceAccountName?: string;
   hostname?: string;
   subdomain?: string;
+  hostAliases?: { ip?: string; hostnames?: string[] }[];
   hostNetwork?: boolean;
   shareProcessNamespace?: boolean;
   securityContext?: { runAsUser?: number; runAsGroup?: number; runAsNonRoot?: boolean; fsGroup?: number; supplementalGroups?: number[] };

@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { NodeRequestError, sandboxOf } from './container-logs.js';
 import type { DockerApi } from './docker-api.js';
+import { RecordReader } from './pod-records.js';
 import { refuseUpgrade } from './exec-attach.js';
 import { SpdySession, type SpdyStream } from './spdy-session.js';
 import { acceptWebSocket, isWebSocketRequest, offeredProtocols } from '../wire/websocket.js';
@@ -23,8 +24,7 @@ async function podIp(docker: DockerApi, namespace: string, pod: string): Promise
   const sandbox = await sandboxOf(docker, namespace, pod);
   if (!sandbox) throw new NodeRequestError(404, `pod "${pod}" does not exist`);
   if (sandbox.State !== 'running') throw new NodeRequestError(400, `pod "${pod}" is not running`);
-  const net = (await docker.inspectContainer(sandbox.Id)).NetworkSettings;
-  const ip = net.IPAddress || Object.values(net.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+  const ip = RecordReader.sandboxIp(sandbox) || RecordReader.dockerIp(await docker.inspectContainer(sandbox.Id));
   if (!ip) throw new NodeRequestError(400, `pod "${pod}" has no IP address`);
   return ip;
 }

@@ -3,7 +3,7 @@
 // (emptyDir medium Memory, Secrets) or a node path (hostPath, and the hostPath or local
 // PersistentVolume a claim is bound to). Containers get bind mounts.
 import { execFile } from 'node:child_process';
-import { chmod, lstat, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { units } from '../scheduler/resources.js';
@@ -195,8 +195,12 @@ export class PodVolumes {
   /** Removes a pod's folder (unmounting tmpfs volumes first) once its containers are gone. */
   async tearDown(uid: string): Promise<void> {
     const volumes = join(podDir(uid), 'volumes');
+    // Only tmpfs volumes are mounts; the mount table says which, so no umount runs for the others.
+    const mounted = await mountPoints();
     for (const name of await readdir(volumes).catch(() => [] as string[])) {
-      await run('umount', [join(volumes, name)]).catch(() => undefined);
+      const path = join(volumes, name);
+      if (mounted && !mounted.has(path)) continue;
+      await run('umount', [path]).catch(() => undefined);
     }
     await rm(podDir(uid), { recursive: true, force: true });
     for (const key of this.tokens.keys()) if (key.startsWith(`${uid}/`)) this.tokens.delete(key);
@@ -211,10 +215,22 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** The node's mount points (undefined when the mount table cannot be read). Read, not run: a child process costs the agent far more. */
+async function mountPoints(): Promise<Map<string, string> | undefined> {
+  const text = await readFile('/proc/self/mountinfo', 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const f = line.split(' ');
+    const sep = f.indexOf('-');
+    if (f[4] && sep > 0) out.set(f[4].replace(/\\040/g, ' '), f[sep + 1] ?? '');
+  }
+  return out;
+}
+
 /** Mounts a tmpfs on `dir` unless one is there already. */
 async function ensureTmpfs(dir: string, sizeLimit: string | number | undefined): Promise<void> {
-  const { stdout } = await run('findmnt', ['-n', '-o', 'FSTYPE', '--mountpoint', dir]).catch(() => ({ stdout: '' }));
-  if (stdout.trim() === 'tmpfs') return;
+  if ((await mountPoints())?.get(dir) === 'tmpfs') return;
   const opts = ['mode=0777', ...(sizeLimit !== undefined ? [`size=${units(sizeLimit)}`] : [])];
   await run('mount', ['-t', 'tmpfs', '-o', opts.join(','), 'tmpfs', dir]);
 }

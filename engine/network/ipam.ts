@@ -21,6 +21,33 @@ export function bridgeAddressFor(index: number): string {
   return `${intToIp(pod.base + 1)}/${pod.bits}`;
 }
 
+/** The addresses pods get on a node, and the bridge's own. */
+export interface PodAddressRange {
+  /** First and last pod address, as integers. */
+  first: number;
+  last: number;
+  /** The bridge's address (the pods' gateway) and the podCIDR's prefix length. */
+  gateway: string;
+  prefix: number;
+}
+
+/**
+ * The pod half of a node's podCIDR: from the address after the bridge's up to the middle. The
+ * upper half is dockerd's own (its --fixed-cidr), for containers people run through docker-env,
+ * so the two never hand out the same address.
+ */
+export function podAddressRange(podCIDR: string): PodAddressRange {
+  const c = parseCidr(podCIDR);
+  const size = 2 ** (32 - c.bits);
+  return { first: c.base + 2, last: c.base + size / 2 - 1, gateway: intToIp(c.base + 1), prefix: c.bits };
+}
+
+/** dockerd's --fixed-cidr on a node: the upper half of its podCIDR (see podAddressRange). */
+export function dockerFixedCidr(podCIDR: string): string {
+  const c = parseCidr(podCIDR);
+  return `${intToIp(c.base + 2 ** (32 - c.bits) / 2)}/${c.bits + 1}`;
+}
+
 /** The lowest node index not in `used`; throws when the cluster is full. */
 export function nextFreeIndex(used: Iterable<number>): number {
   const taken = new Set(used);

@@ -49,6 +49,14 @@ export class WatchCache {
     this.upstream?.cancel();
   }
 
+  /**
+   * The cached object, without waiting for the cache to catch up: it may lag etcd by a moment, so
+   * callers use it only where a stale answer is checked again (e.g. a miss read from etcd).
+   */
+  peek(ref: ResourceRef, name: string): StoredObject | undefined {
+    return this.objects.get(this.storage.key(ref, name));
+  }
+
   /** The revision the cache has seen up to. */
   get revision(): number {
     return this.seen;

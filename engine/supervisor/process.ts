@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 
 /** What to run and where its output goes. */
 export interface ProcessSpec {
@@ -47,28 +47,29 @@ export class SupervisedProcess {
   onChange?: () => void;
   private stopping = false;
   private timer?: NodeJS.Timeout;
-  private readonly log: WriteStream;
+  /** The log file, open for appending; children write to it directly, so no output passes through the supervisor. */
+  private log?: number;
 
   constructor(
     private readonly spec: ProcessSpec,
     private readonly say: (line: string) => void,
-  ) {
-    this.log = createWriteStream(spec.logFile, { flags: 'a' });
-    this.log.on('error', (err) => say(`${spec.name}: cannot write ${spec.logFile}: ${err.message}`));
-  }
+  ) {}
 
   /** Starts the process (and keeps restarting it until stop()). */
   start(): void {
     if (this.stopping) return;
     const started = Date.now();
+    try {
+      this.log ??= openSync(this.spec.logFile, 'a');
+    } catch (err) {
+      this.say(`${this.spec.name}: cannot write ${this.spec.logFile}: ${(err as Error).message}`);
+    }
     const child = spawn(this.spec.command, this.spec.args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', this.log ?? 'ignore', this.log ?? 'ignore'],
       env: { ...process.env, ...this.spec.env },
     });
     this.child = child;
     this.startedAt = new Date(started).toISOString().replace(/\.\d+Z$/, 'Z');
-    child.stdout?.pipe(this.log, { end: false });
-    child.stderr?.pipe(this.log, { end: false });
     child.on('error', (err) => this.say(`${this.spec.name}: ${err.message}`));
     child.on('exit', (code, signal) => {
       this.child = undefined;
@@ -110,7 +111,7 @@ export class SupervisedProcess {
     this.stopping = true;
     clearTimeout(this.timer);
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null) return this.closeLog();
     await new Promise<void>((resolve) => {
       const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
       child.once('exit', () => {
@@ -119,6 +120,11 @@ export class SupervisedProcess {
       });
       child.kill('SIGTERM');
     });
-    this.log.end();
+    this.closeLog();
+  }
+
+  private closeLog(): void {
+    if (this.log !== undefined) closeSync(this.log);
+    this.log = undefined;
   }
 }

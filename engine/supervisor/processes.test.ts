@@ -19,7 +19,7 @@ describe('processes per role', () => {
     const list = processesFor({ name: 'dev-worker2', index: 2, role: 'worker', podCIDR: '10.244.2.0/24' });
     expect(list.map((p) => p.name)).toEqual(['dockerd', 'node-agent']);
     expect(list[1]!.args.at(-1)).toBe('node-agent');
-    expect(list[0]!.args).toEqual(expect.arrayContaining(['--bip=10.244.2.1/24', '--ip-masq=false']));
+    expect(list[0]!.args).toEqual(expect.arrayContaining(['--bip=10.244.2.1/24', '--fixed-cidr=10.244.2.128/25', '--ip-masq=false']));
   });
 
   it('refuses to run in a container kubelab did not make', () => {

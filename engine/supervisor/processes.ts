@@ -1,4 +1,4 @@
-import { bridgeAddressFor } from '../network/ipam.js';
+import { bridgeAddressFor, dockerFixedCidr } from '../network/ipam.js';
 import { CLUSTER_BUNDLE_PATH, DOCKER_SOCKET, DOCKER_TLS_PORT, ETCD_CLIENT_URL, PKI_DIR } from './contract.js';
 import type { ProcessSpec } from './process.js';
 
@@ -12,11 +12,16 @@ export interface NodeIdentity {
   dockerTls?: boolean;
 }
 
-/** Arguments of the node's nested dockerd: its bridge owns the node's podCIDR, and it never masquerades (kubelab's rules do). */
+/**
+ * Arguments of the node's nested dockerd: its bridge owns the node's podCIDR, it hands out only the
+ * upper half of it (the node agent gives pods the lower half; see kubelet/pod-network.ts), and it
+ * never masquerades (kubelab's rules do).
+ */
 export function dockerdArgs(node: NodeIdentity): string[] {
   return [
     `--host=unix://${DOCKER_SOCKET}`,
     `--bip=${bridgeAddressFor(node.index)}`,
+    `--fixed-cidr=${dockerFixedCidr(node.podCIDR)}`,
     '--ip-masq=false',
     '--iptables=true',
     '--storage-driver=overlay2',

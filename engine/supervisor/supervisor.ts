@@ -20,6 +20,9 @@ import { processesFor, type NodeIdentity } from './processes.js';
 import { SupervisedProcess } from './process.js';
 import { seedRestOfVar, seedVar } from './var-seed.js';
 
+/** How often the node's network rules and routes are checked besides the changes that are followed. */
+const NETWORK_RECHECK_MS = 60_000;
+
 /** Reads the node identity from the environment; throws when the container was not made by kubelab. */
 export function identityFromEnv(env: NodeJS.ProcessEnv): NodeIdentity {
   const { KUBELAB_NODE_NAME: name, KUBELAB_NODE_INDEX: index, KUBELAB_ROLE: role, KUBELAB_POD_CIDR: podCIDR } = env;
@@ -79,13 +82,17 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
   await writeFile(READY_PATH, `${new Date().toISOString()}\n`);
   say(READY_LINE);
   seedRestOfVar(say);
-  // Peers change when nodes join or leave; dockerd rewrites iptables when it restarts. Re-check both.
+  // Peers change when nodes join or leave (the host rewrites the peers file); dockerd rewrites
+  // iptables when it restarts. Both are followed as they happen; the slow poll is a safety net
+  // (each pass runs iptables and ip, which cost more than anything else an idle node does).
   try {
     watch(dirname(PEERS_PATH), () => void reconcile());
   } catch {
     // polling below still covers it
   }
-  setInterval(() => void reconcile(), 3000);
+  const dockerd = processes.find((p) => p.state().name === 'dockerd');
+  if (dockerd) dockerd.onChange = () => void (dockerd.state().running ? waitForDocker().then(reconcile) : undefined);
+  setInterval(() => void reconcile(), NETWORK_RECHECK_MS);
   if (node.role === 'control-plane') {
     // The host's forwarder reaches node ports through this tunnel (see tunnel/ and forwarder/).
     void startPortTunnel(nodeIp(), node.name, say).catch((err: Error) => say(`port tunnel: ${err.message}`));
@@ -114,7 +121,13 @@ async function reportStaticPods(name: string, processes: SupervisedProcess[], sa
     return true;
   };
   const reporter = new StaticPodReporter(rest, { name, ip, image: process.env.KUBELAB_NODE_IMAGE ?? 'kubelab/node' }, processes, ready, say);
-  for (const p of processes) p.onChange = () => reporter.sync();
+  for (const p of processes) {
+    const before = p.onChange;
+    p.onChange = () => {
+      before?.();
+      reporter.sync();
+    };
+  }
   reporter.sync();
   setInterval(() => reporter.sync(), 5000);
 }
