@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ApiRequestError, RestClient } from '../engine/client/rest-client.js';
 import { createEngine } from '../engine/index.js';
+import { cleanUpOnAbort } from './parts/abort.js';
 import { benchHpa, benchJob } from './parts/batch-hpa.js';
 
 const PODS = Number(process.env.BENCH_PODS ?? 100);
@@ -162,16 +163,7 @@ function cleanup(): Promise<void> {
   })();
   return cleaning;
 }
-process.on('unhandledRejection', (err) => {
-  console.error(`bench:pods failed: ${(err as Error).message}`);
-  void cleanup().then(() => process.exit(1));
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`bench:pods interrupted (${signal}); deleting cluster ${cluster} …`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
+cleanUpOnAbort('bench:pods', cleanup, REUSE ? 'deleting namespace bench' : `deleting cluster ${cluster}`);
 
 let failed = false;
 try {

@@ -20,6 +20,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDashboard, type Dashboard } from '../engine/dashboard/server.js';
 import type { Engine } from '../engine/index.js';
 import type { RestClient } from '../engine/client/rest-client.js';
+import { cleanUpOnAbort } from './parts/abort.js';
 import { benchCluster, churn, deleteNamespace, deleteOwnCluster, deployPods, NAMESPACE, restartRollout } from './parts/ui-cluster.js';
 import { floorRender, installProbe, type InputTiming, type LongTask, type Probe, type Shown } from './parts/ui-page.js';
 import { matchFreshness, proxyWatch } from './parts/ui-watch.js';
@@ -67,17 +68,7 @@ function cleanup(): Promise<void> {
   })();
   return cleaning;
 }
-process.on('unhandledRejection', (err) => {
-  console.error(`bench:ui failed: ${(err as Error).message}`);
-  void cleanup().then(() => process.exit(1));
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    console.error(`bench:ui interrupted (${signal}); cleaning up …`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
+cleanUpOnAbort('bench:ui', cleanup, 'cleaning up', () => (interrupted = true));
 
 /** Writes a CPU profile of whatever `fn` makes the page do (BENCH_UI_PROFILE only). */
 async function profiled<T>(page: Page, file: string, fn: () => Promise<T>): Promise<T> {

@@ -43,10 +43,10 @@ export interface ApiServerOptions {
   advertise?: Advertised;
 }
 
-/** Paths anyone may read, even without credentials. */
 /** How long an idle client connection stays open (Go's servers keep them 90 s or more). */
 const KEEP_ALIVE_MS = 120_000;
 
+/** Paths anyone may read, even without credentials. */
 const PUBLIC_PATHS = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
 
 interface Services {

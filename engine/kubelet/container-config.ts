@@ -35,10 +35,8 @@ export function sandboxConfig(pod: Pod, attempt: number, net: { ip?: string; dns
   const labels = { ...podLabels(pod), [CONTAINER_NAME]: SANDBOX_NAME, [CONTAINER_KIND]: 'sandbox', [RESTART_COUNT]: String(attempt) };
   const common = { IpcMode: 'shareable', RestartPolicy: { Name: 'no' }, LogConfig: { Type: 'none', Config: {} } };
   const base = { Image: PAUSE_IMAGE, Cmd: ['/bin/busybox', 'sleep', '2147483647'], StopSignal: 'SIGKILL' };
-  if (pod.spec.hostNetwork) {
-    const dns = net.dns;
-    return { ...base, Labels: labels, HostConfig: { ...common, NetworkMode: 'host', ...(dns ? { Dns: dns.servers, DnsSearch: dns.searches, DnsOptions: dns.options } : {}) } };
-  }
+  const dns = net.dns;
+  if (pod.spec.hostNetwork) return { ...base, Labels: labels, HostConfig: { ...common, NetworkMode: 'host', ...(dns ? { Dns: dns.servers, DnsSearch: dns.searches, DnsOptions: dns.options } : {}) } };
   return { ...base, Hostname: podHostname(pod), NetworkDisabled: true, Labels: { ...labels, [POD_IP]: net.ip ?? '' }, HostConfig: common };
 }
 

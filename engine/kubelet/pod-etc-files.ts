@@ -7,8 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DnsSettings } from '../network/resolv-conf.js';
 import { CLUSTER_DNS } from './cluster-network.js';
-import type { PreparedMount } from './container-config.js';
-import { podHostname } from './container-config.js';
+import { podHostname, type PreparedMount } from './container-config.js';
 import type { Container, Pod } from './pod-types.js';
 import { podDir } from './volumes.js';
 

@@ -7,7 +7,7 @@ import { containerConfig, PAUSE_IMAGE, sandboxConfig, specHash } from './contain
 import { DockerApiError, type ContainerSummary, type DockerApi } from './docker-api.js';
 import { podDns, serviceEnv, type DnsSettings, type ServiceInfo } from './cluster-network.js';
 import { commandLine, containerEnv, ContainerConfigError, type ConfigSource, type NodeFacts } from './env.js';
-import { containerName, POD_IP, SANDBOX_NAME, podFilter } from './labels.js';
+import { containerName, SANDBOX_NAME, podFilter } from './labels.js';
 import { ensurePauseImage, ensureSystemImage, forgetImage } from './builtin-images.js';
 import { RecordReader, type Attempt, type PodRecords } from './pod-records.js';
 import { podStatus, shouldRestart, type ContainerView, type PodView } from './pod-status.js';
@@ -291,10 +291,12 @@ export class PodSync {
     const sandboxes = records.byName.get(SANDBOX_NAME) ?? [];
     const current = sandboxes[0];
     if (current?.record.running) {
-      const ip = pod.spec.hostNetwork ? this.d.node.ip : RecordReader.sandboxIp(current.summary) || RecordReader.dockerIp(await this.d.docker.inspectContainer(current.record.id));
-      const wired = !pod.spec.hostNetwork && Boolean(current.summary.Labels[POD_IP]);
-      if (wired) this.d.network.addresses.hold(uid, ip);
-      return { id: current.record.id, ip, recreated: false, wired };
+      if (pod.spec.hostNetwork) return { id: current.record.id, ip: this.d.node.ip, recreated: false, wired: false };
+      // Sandboxes made before the agent wired them itself have their address from Docker.
+      const labelled = RecordReader.sandboxIp(current.summary);
+      if (labelled) this.d.network.addresses.hold(uid, labelled);
+      const ip = labelled || RecordReader.dockerIp(await this.d.docker.inspectContainer(current.record.id));
+      return { id: current.record.id, ip, recreated: false, wired: Boolean(labelled) };
     }
     if (current) {
       // The sandbox died (node or runtime restart): its containers lost their network; start over.
