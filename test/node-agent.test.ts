@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine/index.js';
 import { clusterName, engineFor, forceRemove, kubelab, testHome } from './helpers/kubelab.js';
-import { kubectl } from './helpers/kubectl.js';
+import { kubectl, kubectlStream } from './helpers/kubectl.js';
 import { nested } from './helpers/pods.js';
 
 const home = testHome();
@@ -166,6 +166,39 @@ describe.sequential('node agent', () => {
     expect(await nested(engine, w1, ['exec', id, 'wget', '-qO-', `http://${ip}:8080/`])).toBe('pong');
   });
 
+  it('gives a pod\'s containers one network, IPC and /dev/shm without a sandbox container, and port-forwards to a pod on the node\'s network', async () => {
+    await k(['apply', '-f', '-'], pod('pair', { nodeName: w1, terminationGracePeriodSeconds: 1, containers: [
+      { name: 'a', image: IMAGE, command: ['sh', '-c', 'echo local > /tmp/i; echo from-a > /dev/shm/note; exec httpd -f -p 127.0.0.1:8081 -h /tmp'] },
+      { name: 'b', image: IMAGE, command: ['sleep', '3600'] },
+    ] }));
+    await k(['apply', '-f', '-'], pod('hostnet', { nodeName: w2, hostNetwork: true, terminationGracePeriodSeconds: 1, containers: [{ name: 'web', image: IMAGE, command: ['sh', '-c', 'echo on-node > /tmp/i; exec httpd -f -p 18089 -h /tmp'] }] }));
+    await k(['wait', '-n', 'agent', '--for=condition=Ready', 'pod/pair', 'pod/hostnet', '--timeout=60s']);
+    const inB = (cmd: string) => k(['exec', '-n', 'agent', 'pair', '-c', 'b', '--', 'sh', '-c', cmd]);
+    expect((await inB('wget -qO- http://127.0.0.1:8081/i')).trim()).toBe('local');
+    expect((await inB('cat /dev/shm/note')).trim()).toBe('from-a');
+    expect((await inB('hostname')).trim()).toBe('pair');
+    const ns = (c: string) => k(['exec', '-n', 'agent', 'pair', '-c', c, '--', 'sh', '-c', 'for n in net ipc uts; do readlink /proc/self/ns/$n; done']);
+    const [nsA, nsB] = [(await ns('a')).split('\n'), (await ns('b')).split('\n')];
+    expect(nsA.slice(0, 2)).toEqual(nsB.slice(0, 2));
+    const running = await nested(engine, w1, ['ps', '--filter', 'label=io.kubernetes.pod.name=pair', '--format', '{{.Label "io.kubernetes.container.name"}}']);
+    expect(running.split('\n').sort()).toEqual(['a', 'b']);
+    // The pod on the node's network is reached on the node itself.
+    const forward = await kubectlStream(kubeconfig, ['-n', 'agent', 'port-forward', 'pod/hostnet', ':18089']);
+    try {
+      await until(async () => /127\.0\.0\.1:(\d+) ->/.test(forward.output()), 20_000, 'port-forward to listen');
+      const port = /127\.0\.0\.1:(\d+) ->/.exec(forward.output())![1];
+      expect((await (await fetch(`http://127.0.0.1:${port}/i`)).text()).trim()).toBe('on-node');
+    } finally {
+      forward.child.kill();
+    }
+    const uid = await jsonpath('pod', 'pair', '{.metadata.uid}');
+    const pinned = async () => (await engine.provider.exec(w1, ['sh', '-c', `ls -d /run/kubelab/pods/${uid} /run/netns/kl-${uid} 2>/dev/null | wc -l`])).stdout.trim();
+    expect(await pinned()).toBe('2');
+    await k(['delete', 'pod', '-n', 'agent', 'pair', 'hostnet']);
+    // Its containers and pinned namespaces go with the pod.
+    await expect.poll(async () => [await pinned(), await nested(engine, w1, ['ps', '-a', '--filter', 'label=io.kubernetes.pod.name=pair', '--format', '{{.Names}}'])], { timeout: 20_000 }).toEqual(['0', '']);
+  }, 120_000);
+
   it('restarts crashing containers with back-off and shows CrashLoopBackOff', async () => {
     await k(['apply', '-f', '-'], pod('crash', { nodeName: w1, containers: [{ name: 'c', image: IMAGE, command: ['sh', '-c', 'echo dying; exit 3'] }] }));
     await expect.poll(() => jsonpath('pod', 'crash', '{.status.containerStatuses[0].state.waiting.reason}'), { timeout: 60_000, interval: 500 }).toBe('CrashLoopBackOff');
@@ -266,12 +299,13 @@ describe.sequential('node agent', () => {
     const after = await podContainers(w1);
     expect(after.filter((n) => n.includes('_full_'))).toEqual(before.filter((n) => n.includes('_full_')));
 
-    // The nested dockerd dies (its containers with it): the supervisor restarts it, the agent re-creates the sandbox and the containers.
+    // The nested dockerd dies (its containers with it): the supervisor restarts it, the agent starts the containers again in the pod's pinned namespaces.
     expect((await engine.provider.exec(w1, ['pkill', '-9', '-x', 'dockerd'])).exitCode).toBe(0);
     await expect.poll(async () => Number(await jsonpath('pod', 'full', '{.status.containerStatuses[0].restartCount}')), { timeout: 90_000, interval: 1000 }).toBeGreaterThan(Number(restarts));
     await k(['wait', '-n', 'agent', '--for=condition=Ready', 'pod/full', '--timeout=90s']);
     const running = await nested(engine, w1, ['ps', '--filter', 'label=io.kubernetes.pod.name=full', '--format', '{{.Label "io.kubernetes.container.name"}}']);
-    expect(running.split('\n').sort()).toEqual(['POD', 'main']);
+    // No sandbox container: the agent pins the pod's namespaces itself.
+    expect(running.split('\n').sort()).toEqual(['main']);
   }, 150_000);
 
   it('brings every pod back after kubelab stop and start, with no duplicate or orphan containers', async () => {
@@ -282,7 +316,7 @@ describe.sequential('node agent', () => {
     expect(r.code, r.stderr).toBe(0);
     for (const p of ['full', 'server', 'liveness']) await k(['wait', '-n', 'agent', '--for=condition=Ready', `pod/${p}`, '--timeout=120s']);
     expect(await jsonpath('pod', 'completes', '{.status.phase}')).toBe('Succeeded');
-    // One running sandbox and one running container per running pod; nothing of deleted pods.
+    // One running container per pod container; nothing of deleted pods.
     for (const node of [w1, w2]) {
       const running = (await nested(engine, node, ['ps', '--filter', 'label=io.kubelab.managed=true', '--format', '{{.Label "io.kubernetes.pod.name"}}/{{.Label "io.kubernetes.container.name"}}'])).split('\n').filter(Boolean);
       expect(new Set(running).size).toBe(running.length);

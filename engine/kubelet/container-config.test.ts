@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tarOf } from './builtin-images.js';
-import { containerConfig, podHostname, resourceSettings, sandboxConfig, specHash, userOf } from './container-config.js';
+import { containerConfig, needsSandboxContainer, podHostname, resourceSettings, sandboxConfig, specHash, userOf } from './container-config.js';
 import type { Pod } from './pod-types.js';
 
 const pod: Pod = { metadata: { name: 'web-0', namespace: 'shop', uid: 'uid-1' }, spec: { containers: [{ name: 'c', image: 'img:1' }], securityContext: { runAsUser: 1000, supplementalGroups: [5, 6] } } };
@@ -52,6 +52,16 @@ describe('container configuration', () => {
       SecurityOpt: ['no-new-privileges'],
       GroupAdd: ['5', '6'],
     });
+  });
+
+  it('puts a container of a pod without sandbox container into the pod\'s pinned namespaces through the kubelab-pod runtime', () => {
+    const cfg = containerConfig(pod, { container: { name: 'c', image: 'img:1' }, kind: 'app', attempt: 0, env: new Map(), mounts: [] }) as Record<string, any>;
+    expect(cfg).toMatchObject({ NetworkDisabled: true, Hostname: 'web-0', HostConfig: { Runtime: 'kubelab-pod', IpcMode: 'none' } });
+    expect(cfg.HostConfig.NetworkMode).toBeUndefined();
+    expect(cfg.HostConfig.PidMode).toBeUndefined();
+    expect(needsSandboxContainer(pod)).toBe(false);
+    expect(needsSandboxContainer({ ...pod, spec: { ...pod.spec, hostNetwork: true } })).toBe(true);
+    expect(needsSandboxContainer({ ...pod, spec: { ...pod.spec, shareProcessNamespace: true } })).toBe(true);
   });
 
   it('gives the sandbox the pod name as host name and leaves its network to the agent, or the node network', () => {

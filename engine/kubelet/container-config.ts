@@ -6,6 +6,7 @@ import { milliCpu, units } from '../scheduler/resources.js';
 import { CONTAINER_KIND, CONTAINER_NAME, MANAGED, POD_IP, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT, SANDBOX_NAME, SPEC_HASH } from './labels.js';
 import type { DnsSettings } from './cluster-network.js';
 import type { Container, Pod } from './pod-types.js';
+import { POD_RUNTIME } from './pod-runtime.js';
 
 /** The image the sandbox runs (made by the agent from the node's busybox; see builtin-images.ts). */
 export const PAUSE_IMAGE = 'kubelab/pause:1';
@@ -40,6 +41,15 @@ export function sandboxConfig(pod: Pod, attempt: number, net: { ip?: string; dns
   return { ...base, Hostname: podHostname(pod), NetworkDisabled: true, Labels: { ...labels, [POD_IP]: net.ip ?? '' }, HostConfig: common };
 }
 
+/**
+ * Whether the pod needs a sandbox container. Pods on the node's network have no namespace of
+ * their own to pin, and a shared process namespace needs a first process; every other pod's
+ * namespaces are pinned by the agent (see pod-runtime.ts).
+ */
+export function needsSandboxContainer(pod: Pod): boolean {
+  return Boolean(pod.spec.hostNetwork || pod.spec.shareProcessNamespace);
+}
+
 /** Hash of what, when changed in the spec, means the container must be replaced (kubelet compares the same). */
 export function specHash(container: Container): string {
   return createHash('sha256').update(JSON.stringify({ ...container, resources: undefined })).digest('hex').slice(0, 16);
@@ -61,7 +71,8 @@ export interface ResolvedContainer {
   entrypoint?: string[];
   cmd?: string[];
   mounts: PreparedMount[];
-  sandboxId: string;
+  /** The pod's sandbox container; without one the container joins the pod's pinned namespaces. */
+  sandboxId?: string;
 }
 
 /** `uid[:gid]` for Docker's User from the container's and the pod's security contexts. */
@@ -115,10 +126,17 @@ export function containerConfig(pod: Pod, r: ResolvedContainer): object {
       [RESTART_COUNT]: String(r.attempt),
       [SPEC_HASH]: specHash(c),
     },
+    // In pinned namespaces: Docker's networking off (the runtime replaces the empty namespace with
+    // the pod's), the pod's host name, and no /dev/shm of Docker's (the pod's is bind-mounted).
+    ...(r.sandboxId ? {} : { NetworkDisabled: true, Hostname: podHostname(pod) }),
     HostConfig: {
-      NetworkMode: `container:${r.sandboxId}`,
-      IpcMode: `container:${r.sandboxId}`,
-      PidMode: pod.spec.shareProcessNamespace ? `container:${r.sandboxId}` : undefined,
+      ...(r.sandboxId
+        ? {
+            NetworkMode: `container:${r.sandboxId}`,
+            IpcMode: `container:${r.sandboxId}`,
+            PidMode: pod.spec.shareProcessNamespace ? `container:${r.sandboxId}` : undefined,
+          }
+        : { Runtime: POD_RUNTIME, IpcMode: 'none' }),
       Binds: r.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
       ReadonlyRootfs: Boolean(sc.readOnlyRootFilesystem),
       CapAdd: sc.capabilities?.add,

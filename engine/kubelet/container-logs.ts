@@ -25,12 +25,6 @@ export async function containerAttempts(docker: DockerApi, namespace: string, po
   return mine.sort((a, b) => Number(b.Labels[RESTART_COUNT] ?? 0) - Number(a.Labels[RESTART_COUNT] ?? 0) || b.Created - a.Created);
 }
 
-/** The pod's sandbox container (it holds the pod's network namespace), if it exists. */
-export async function sandboxOf(docker: DockerApi, namespace: string, pod: string): Promise<ContainerSummary | undefined> {
-  const all = await docker.listContainers([`${MANAGED}=true`, `${POD_NAMESPACE}=${namespace}`, `${POD_NAME}=${pod}`, `${CONTAINER_NAME}=${SANDBOX_NAME}`]);
-  return all.sort((a, b) => Number(b.Labels[RESTART_COUNT] ?? 0) - Number(a.Labels[RESTART_COUNT] ?? 0) || b.Created - a.Created).find((c) => c.State === 'running') ?? all[0];
-}
-
 /** Streams the log of a pod's container to `res` (200 text/plain), or throws NodeRequestError before answering. */
 export async function serveContainerLogs(docker: DockerApi, res: ServerResponse, target: { namespace: string; pod: string; container: string }, opts: LogOptions): Promise<void> {
   const { namespace, pod, container } = target;

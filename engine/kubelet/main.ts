@@ -127,6 +127,11 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   for (const c of await retry('listing pod sandboxes', () => docker.listContainers([`${MANAGED}=true`, `${CONTAINER_KIND}=sandbox`], false), say)) {
     if (c.Labels[POD_IP] && c.Labels[POD_UID]) network.addresses.hold(c.Labels[POD_UID], c.Labels[POD_IP]);
   }
+  // ... and so do those of pods whose namespaces the agent pinned.
+  for (const uid of await network.pinnedUids()) {
+    const ip = await network.pinnedIp(uid);
+    if (ip) network.addresses.hold(uid, ip);
+  }
   const sync = new PodSync({
     docker,
     client,
@@ -150,10 +155,11 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   await Promise.all([pods.waitForSync(), services.waitForSync()]);
   say(`node agent on ${me.name}: ${pods.list().length} pod(s) bound here`);
 
-  // Containers whose pod is gone (deleted while the agent was down) are swept; Docker events wake pods up.
+  // Containers and pinned namespaces whose pod is gone (deleted while the agent was down) are swept; Docker events wake pods up.
   const sweep = async () => {
     const managed = await docker.listContainers([`${MANAGED}=true`]);
-    for (const uid of new Set(managed.map((c) => c.Labels[POD_UID] ?? ''))) if (uid && pods.byIndex('uid', uid).length === 0) queue.add(uid);
+    const uids = new Set([...managed.map((c) => c.Labels[POD_UID] ?? ''), ...(await network.pinnedUids())]);
+    for (const uid of uids) if (uid && pods.byIndex('uid', uid).length === 0) queue.add(uid);
   };
   await sweep().catch((err: Error) => say(`sweep: ${err.message}`));
   setInterval(() => void sweep().catch((err: Error) => say(`sweep: ${err.message}`)), 30_000);

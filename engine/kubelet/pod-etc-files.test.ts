@@ -33,4 +33,9 @@ describe('pod /etc files', () => {
     ]);
     expect(etcMounts(pod(), { name: 'c', volumeMounts: [{ name: 'h', mountPath: '/etc/hosts' }] }).map((m) => m.target)).toEqual(['/etc/resolv.conf']);
   });
+
+  it('adds the pod\'s shared /dev/shm for pinned namespaces, unless the container mounts its own', () => {
+    expect(etcMounts(pod(), { name: 'c' }, true)).toContainEqual({ source: '/run/kubelab/pods/u-1/shm', target: '/dev/shm', readOnly: false });
+    expect(etcMounts(pod(), { name: 'c', volumeMounts: [{ name: 'm', mountPath: '/dev/shm/' }] }, true).map((m) => m.target)).toEqual(['/etc/hosts', '/etc/resolv.conf']);
+  });
 });

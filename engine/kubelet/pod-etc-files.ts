@@ -10,6 +10,7 @@ import { CLUSTER_DNS } from './cluster-network.js';
 import { podHostname, type PreparedMount } from './container-config.js';
 import type { Container, Pod } from './pod-types.js';
 import { podDir } from './volumes.js';
+import { namespaceDir } from './pod-runtime.js';
 
 /** The pod's hosts file text for pod address `ip`. */
 export function hostsFile(pod: Pod, ip: string): string {
@@ -59,9 +60,15 @@ export async function writePodEtcFiles(pod: Pod, ip: string, dns: DnsSettings): 
   await Promise.all([writeFile(join(dir, 'hosts'), hostsFile(pod, ip), { mode: 0o644 }), writeFile(join(dir, 'resolv.conf'), resolvConf(dns), { mode: 0o644 })]);
 }
 
-/** The bind mounts of the pod's managed files for `container`, leaving out paths it mounts a volume on. */
-export function etcMounts(pod: Pod, container: Container): PreparedMount[] {
+/**
+ * The bind mounts of the pod's managed files for `container`, and for a pod with pinned
+ * namespaces its shared /dev/shm, leaving out paths the container mounts a volume on.
+ */
+export function etcMounts(pod: Pod, container: Container, pinned = false): PreparedMount[] {
   const own = new Set((container.volumeMounts ?? []).map((m) => m.mountPath.replace(/\/+$/, '')));
-  const dir = etcDir(pod.metadata.uid ?? '');
-  return ETC_FILES.filter((f) => !own.has(f.target)).map((f) => ({ source: join(dir, f.file), target: f.target, readOnly: false }));
+  const uid = pod.metadata.uid ?? '';
+  const dir = etcDir(uid);
+  const files: Array<{ source: string; target: string }> = ETC_FILES.map((f) => ({ source: join(dir, f.file), target: f.target }));
+  if (pinned) files.push({ source: join(namespaceDir(uid), 'shm'), target: '/dev/shm' });
+  return files.filter((f) => !own.has(f.target)).map((f) => ({ ...f, readOnly: false }));
 }

@@ -1,13 +1,18 @@
-// Pod addresses and interfaces on a node. A pod's sandbox is made with Docker's networking off:
-// Docker then runs no libnetwork hook for it, and each such hook re-executes the whole dockerd
-// binary (twice per container, about 0.4 CPU-seconds here), which made a pod cost twice a plain
-// `docker run`. The agent wires the sandbox itself instead, as a CNI bridge plugin would: a veth
-// pair whose node end joins the pod bridge (hairpin on, so a pod reaches itself through its
-// Service) and whose pod end becomes eth0 with the pod's IP and a default route via the bridge.
+// Pod addresses and interfaces on a node. Docker's own networking is never used for pods: for
+// every container it wires, it re-executes the whole dockerd binary twice (a libnetwork hook, about
+// 0.4 CPU-seconds here), which made a pod cost twice a plain `docker run`. Most pods' namespaces
+// are pinned by the agent (pin below; pod-runtime.ts says how their containers join them); pods
+// that need a sandbox container get one with Docker's networking off (attach below). Either way
+// the agent wires the network as a CNI bridge plugin would: a veth pair whose node end joins the
+// pod bridge (hairpin on, so a pod reaches itself through its Service) and whose pod end becomes
+// eth0 with the pod's IP and a default route via the bridge.
 import { createHash } from 'node:crypto';
+import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { runCommand } from '../network/command.js';
 import { intToIp, ipToInt } from '../network/cidr.js';
 import { podAddressRange, type PodAddressRange } from '../network/ipam.js';
+import { namespaceDir, netnsName, pinnedIp, POD_NAMESPACES_DIR } from './pod-runtime.js';
 
 /**
  * Hands out pod addresses, one per pod uid. Addresses go round-robin over the free ones, so one
@@ -74,15 +79,19 @@ export interface VethPlan {
   pod: string;
 }
 
-/** The commands that give the sandbox process `pid` its eth0 with `ip`, joined to `bridge` through `hostIf`. */
-export function vethPlan(o: { pid: number; ip: string; range: PodAddressRange; bridge: string; hostIf: string }): VethPlan {
+/**
+ * The commands that give network namespace `netns` (a process id, or a name of ip-netns(8)) its
+ * eth0 with `ip`, joined to `bridge` through `hostIf`. A pinned namespace's loopback is down until
+ * the plan brings it up (runc does that only for namespaces it makes).
+ */
+export function vethPlan(o: { netns: number | string; ip: string; range: PodAddressRange; bridge: string; hostIf: string }): VethPlan {
   const node = [
-    `link add ${o.hostIf} type veth peer name eth0 address ${macFor(o.ip)} netns ${o.pid}`,
+    `link add ${o.hostIf} type veth peer name eth0 address ${macFor(o.ip)} netns ${o.netns}`,
     `link set ${o.hostIf} master ${o.bridge}`,
     `link set dev ${o.hostIf} type bridge_slave hairpin on`,
     `link set ${o.hostIf} up`,
   ];
-  const pod = [`addr add ${o.ip}/${o.range.prefix} dev eth0`, 'link set eth0 up', `route add default via ${o.range.gateway} dev eth0`];
+  const pod = ['link set lo up', `addr add ${o.ip}/${o.range.prefix} dev eth0`, 'link set eth0 up', `route add default via ${o.range.gateway} dev eth0`];
   return { node: `${node.join('\n')}\n`, pod: `${pod.join('\n')}\n` };
 }
 
@@ -110,9 +119,78 @@ export class PodNetwork {
    */
   async attach(pid: number, ip: string, sandboxName: string): Promise<void> {
     if (!Number.isInteger(pid) || pid <= 0) throw new Error('the sandbox has no running process');
-    const plan = vethPlan({ pid, ip, range: this.range, bridge: this.bridge, hostIf: hostInterfaceName(sandboxName) });
+    const plan = vethPlan({ netns: pid, ip, range: this.range, bridge: this.bridge, hostIf: hostInterfaceName(sandboxName) });
     await this.run('sh', ['-ec', attachScript(pid, plan)]);
   }
+
+  /**
+   * Makes pod `uid`'s namespaces without a container: a network namespace wired to the bridge with
+   * `ip`, an IPC namespace, and a 64 MiB tmpfs for its /dev/shm (Docker's size). One unshare that
+   * pins the IPC namespace and runs a shell with two ip(8) batches and a mount: each process here
+   * costs more than what it does. The `ip` file is written last, so its presence means the whole
+   * set is there. Leftovers of an earlier attempt are removed first; on failure nothing stays.
+   */
+  async pin(uid: string, ip: string): Promise<void> {
+    const dir = namespaceDir(uid);
+    if (await exists(dir)) await this.unpin(uid);
+    const plan = vethPlan({ netns: netnsName(uid), ip, range: this.range, bridge: this.bridge, hostIf: hostInterfaceName(uid) });
+    try {
+      await mkdir(join(dir, 'containers'), { recursive: true });
+      await mkdir(join(dir, 'shm'));
+      await writeFile(join(dir, 'ipc'), '');
+      await this.run('unshare', [`--ipc=${join(dir, 'ipc')}`, 'sh', '-ec', pinScript(uid, plan)]);
+      await writeFile(join(dir, 'ip'), `${ip}\n`);
+    } catch (err) {
+      await this.unpin(uid).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Removes pod `uid`'s pinned namespaces (its veth goes with its network namespace); nothing to do when it has none. */
+  async unpin(uid: string): Promise<void> {
+    const dir = namespaceDir(uid);
+    if (!(await exists(dir))) return;
+    await this.run('sh', ['-c', unpinScript(uid)]);
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  /** The address of pod `uid`'s pinned namespaces, when they are all there. */
+  pinnedIp(uid: string): Promise<string | undefined> {
+    return pinnedIp(uid);
+  }
+
+  /** Uids of the pods with pinned namespaces on this node. */
+  async pinnedUids(): Promise<string[]> {
+    return readdir(POD_NAMESPACES_DIR).catch(() => [] as string[]);
+  }
+}
+
+/** Shell lines that make pod `uid`'s network namespace, apply `plan` and mount its /dev/shm (see PodNetwork.pin). */
+export function pinScript(uid: string, plan: VethPlan): string {
+  const ns = netnsName(uid);
+  return [
+    `ip -batch - <<'NODE'\nnetns add ${ns}\n${plan.node}NODE`,
+    `ip -n ${ns} -batch - <<'POD'\n${plan.pod}POD`,
+    `mount -t tmpfs -o size=65536k,mode=1777,nosuid,nodev,noexec shm ${join(namespaceDir(uid), 'shm')}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Shell lines that take down whatever exists of pod `uid`'s namespaces; they never fail. The node
+ * end of the veth goes first: a namespace that a dying process still holds outlives its file, and
+ * the veth with it, whose name a new pin of the pod would need.
+ */
+export function unpinScript(uid: string): string {
+  const d = namespaceDir(uid);
+  return [`ip -force -batch - <<'NODE' 2>/dev/null`, `link delete ${hostInterfaceName(uid)}`, `netns delete ${netnsName(uid)}`, 'NODE', `umount -l ${d}/ipc ${d}/shm 2>/dev/null`, 'true', ''].join('\n');
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The shell script that applies a plan: the node side, then the pod side inside the sandbox's network namespace. */

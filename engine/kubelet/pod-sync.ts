@@ -3,7 +3,9 @@
 // probes — or tears it down gracefully, then reports the pod's status when it changed.
 import type { EventRecorder } from '../client/event-recorder.js';
 import type { RestClient } from '../client/rest-client.js';
-import { containerConfig, PAUSE_IMAGE, sandboxConfig, specHash } from './container-config.js';
+import { writeFile } from 'node:fs/promises';
+import { containerConfig, needsSandboxContainer, PAUSE_IMAGE, sandboxConfig, specHash } from './container-config.js';
+import { containerMarker } from './pod-runtime.js';
 import { DockerApiError, type ContainerSummary, type DockerApi } from './docker-api.js';
 import { podDns, serviceEnv, type DnsSettings, type ServiceInfo } from './cluster-network.js';
 import { commandLine, containerEnv, ContainerConfigError, type ConfigSource, type NodeFacts } from './env.js';
@@ -47,9 +49,12 @@ export interface PodSyncDeps {
   log(line: string): void;
 }
 
-/** A pod's running sandbox; `wired` when the agent wired its network and writes its /etc files (see pod-network.ts). */
+/**
+ * A pod's namespaces: its running sandbox container (`id`), or none when the agent pinned them;
+ * `wired` when the agent wired its network and writes its /etc files (see pod-network.ts).
+ */
 interface Sandbox {
-  id: string;
+  id?: string;
   ip: string;
   recreated: boolean;
   wired: boolean;
@@ -121,7 +126,8 @@ export class PodSync {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       await this.stopAll(pod, records, 0);
-      // A finished pod keeps its object (and its IP in status) but no longer its address on the node.
+      // A finished pod keeps its object (and its IP in status) but no longer its address or namespaces on the node.
+      await this.d.network.unpin(uid);
       this.d.network.addresses.release(uid);
       return undefined;
     }
@@ -285,7 +291,11 @@ export class PodSync {
     return pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
   }
 
-  /** Makes sure the pod has a running sandbox; returns it, or undefined when it could not be made. */
+  /**
+   * Makes sure the pod has its namespaces: pinned by the agent for most pods, a sandbox container
+   * for those that need one (see needsSandboxContainer) and for pods whose sandbox an earlier agent
+   * made. Returns them, or undefined when they could not be made.
+   */
   private async ensureSandbox(pod: Pod, records: PodRecords): Promise<Sandbox | undefined> {
     const uid = pod.metadata.uid!;
     const sandboxes = records.byName.get(SANDBOX_NAME) ?? [];
@@ -298,8 +308,17 @@ export class PodSync {
       const ip = labelled || RecordReader.dockerIp(await this.d.docker.inspectContainer(current.record.id));
       return { id: current.record.id, ip, recreated: false, wired: Boolean(labelled) };
     }
-    if (current) {
-      // The sandbox died (node or runtime restart): its containers lost their network; start over.
+    const pinned = !needsSandboxContainer(pod);
+    if (pinned) {
+      const ip = await this.d.network.pinnedIp(uid);
+      if (ip) {
+        this.d.network.addresses.hold(uid, ip);
+        return { ip, recreated: false, wired: true };
+      }
+    }
+    // Namespaces lost (a node or runtime restart) while the pod has containers: they lost their network; start over.
+    const lost = current !== undefined || (pinned && [...records.byName.keys()].some((n) => n !== SANDBOX_NAME));
+    if (lost) {
       this.d.events.emit(eventTarget(pod), 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       for (const [name, attempts] of records.byName) {
         if (name === SANDBOX_NAME) continue;
@@ -314,19 +333,29 @@ export class PodSync {
       }
       for (const s of sandboxes) await this.d.docker.removeContainer(s.record.id);
       this.records.forget(sandboxes.map((s) => s.record.id));
-      // A new sandbox gets a new address: the old namespace may linger until its last process is gone.
+      // New namespaces get a new address: the old namespace may linger until its last process is gone.
       this.d.network.addresses.release(uid);
+    }
+    const dns = podDns(pod, this.d.node.dns);
+    if (pinned) {
+      try {
+        const ip = this.d.network.addresses.allocate(uid);
+        await writePodEtcFiles(pod, ip, dns);
+        await this.d.network.pin(uid, ip);
+        return { ip, recreated: lost, wired: true };
+      } catch (err) {
+        return this.sandboxFailed(pod, err);
+      }
     }
     let id: string | undefined;
     try {
       await ensurePauseImage(this.d.docker);
       const attempt = current ? current.record.attempt + 1 : 0;
       const name = containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, SANDBOX_NAME, attempt);
-      const dns = podDns(pod, this.d.node.dns);
       if (pod.spec.hostNetwork) {
         id = await this.d.docker.createContainer(name, sandboxConfig(pod, attempt, { dns }));
         await this.d.docker.startContainer(id);
-        return { id, ip: this.d.node.ip, recreated: Boolean(current), wired: false };
+        return { id, ip: this.d.node.ip, recreated: lost, wired: false };
       }
       const ip = this.d.network.addresses.allocate(uid);
       await writePodEtcFiles(pod, ip, dns);
@@ -334,15 +363,20 @@ export class PodSync {
       await this.d.docker.startContainer(id);
       const info = await this.d.docker.inspectContainer(id);
       await this.d.network.attach(info.State.Pid, ip, name);
-      return { id, ip, recreated: Boolean(current), wired: true };
+      return { id, ip, recreated: lost, wired: true };
     } catch (err) {
       if (err instanceof DockerApiError && err.statusCode === 404) forgetImage(PAUSE_IMAGE);
       // Nothing half-made stays: a sandbox without its network goes (its namespace, and the veth with it).
       if (id) await this.d.docker.removeContainer(id).catch(() => undefined);
-      this.d.network.addresses.release(uid);
-      this.d.events.emit(eventTarget(pod), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
-      return undefined;
+      return this.sandboxFailed(pod, err);
     }
+  }
+
+  /** The pod's namespaces could not be made: its address goes back and an event says why. */
+  private sandboxFailed(pod: Pod, err: unknown): undefined {
+    this.d.network.addresses.release(pod.metadata.uid!);
+    this.d.events.emit(eventTarget(pod), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
+    return undefined;
   }
 
   /** Pulls the container's image when its policy says so; false (and a waiting reason) when it cannot be had. */
@@ -417,7 +451,7 @@ export class PodSync {
     let id: string;
     try {
       const env = await containerEnv(pod, c, this.d.config, this.d.node.facts, serviceEnv(pod, this.d.services()));
-      const mounts = [...(await this.d.volumes.mountsFor(pod, c, env)), ...(sandbox.wired ? etcMounts(pod, c) : [])];
+      const mounts = [...(await this.d.volumes.mountsFor(pod, c, env)), ...(sandbox.wired ? etcMounts(pod, c, !sandbox.id) : [])];
       const cmd = commandLine(c, env);
       id = await this.d.docker.createContainer(containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, c.name, attempt), containerConfig(pod, { container: c, kind, attempt, env, ...cmd, mounts, sandboxId: sandbox.id }));
     } catch (err) {
@@ -431,6 +465,8 @@ export class PodSync {
     this.d.events.emit(target, 'Normal', 'Created', `Created container: ${c.name}`);
     await this.pruneAttempts(uid, c.name, attempt);
     try {
+      // Its runtime puts the container into the pod's pinned namespaces by this marker (see pod-runtime.ts).
+      if (!sandbox.id) await writeFile(containerMarker(uid, id), '');
       await this.d.docker.startContainer(id);
     } catch (err) {
       const message = (err as Error).message;
@@ -558,6 +594,7 @@ export class PodSync {
     }
     this.records.forget(summaries.map((s) => s.Id));
     await this.d.volumes.tearDown(uid);
+    await this.d.network.unpin(uid);
     this.d.network.addresses.release(uid);
     this.memory.delete(uid);
   }

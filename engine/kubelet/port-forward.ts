@@ -6,7 +6,9 @@
 import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { NodeRequestError, sandboxOf } from './container-logs.js';
+import { NodeRequestError } from './container-logs.js';
+import { MANAGED, newestAttempt, POD_NAME, POD_NAMESPACE, POD_UID, SANDBOX_NAME } from './labels.js';
+import { pinnedIp } from './pod-runtime.js';
 import type { DockerApi } from './docker-api.js';
 import { RecordReader } from './pod-records.js';
 import { refuseUpgrade } from './exec-attach.js';
@@ -19,12 +21,23 @@ export const PORT_FORWARD_WEBSOCKET_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
 /** How long a stream waits for its partner before the pair is given up (kubelet's default). */
 const PAIR_TIMEOUT_MS = 30_000;
 
-/** The IP of a pod's sandbox container, where its ports are reached. */
+/**
+ * The address where a pod's ports are reached: its pinned namespaces' address or its sandbox
+ * container's; for a pod on the node's network, the node's loopback (the agent runs on the node).
+ */
 async function podIp(docker: DockerApi, namespace: string, pod: string): Promise<string> {
-  const sandbox = await sandboxOf(docker, namespace, pod);
-  if (!sandbox) throw new NodeRequestError(404, `pod "${pod}" does not exist`);
-  if (sandbox.State !== 'running') throw new NodeRequestError(400, `pod "${pod}" is not running`);
-  const ip = RecordReader.sandboxIp(sandbox) || RecordReader.dockerIp(await docker.inspectContainer(sandbox.Id));
+  const containers = await docker.listContainers([`${MANAGED}=true`, `${POD_NAMESPACE}=${namespace}`, `${POD_NAME}=${pod}`]);
+  if (!containers.length) throw new NodeRequestError(404, `pod "${pod}" does not exist`);
+  const running = containers.filter((c) => c.State === 'running');
+  if (!running.length) throw new NodeRequestError(400, `pod "${pod}" is not running`);
+  const sandbox = newestAttempt(running, namespace, pod, SANDBOX_NAME);
+  let ip: string | undefined;
+  if (!sandbox) ip = await pinnedIp(containers[0]!.Labels[POD_UID] ?? '').catch(() => undefined);
+  else if (RecordReader.sandboxIp(sandbox)) ip = RecordReader.sandboxIp(sandbox);
+  else {
+    const info = await docker.inspectContainer(sandbox.Id);
+    ip = info.HostConfig.NetworkMode === 'host' ? '127.0.0.1' : RecordReader.dockerIp(info);
+  }
   if (!ip) throw new NodeRequestError(400, `pod "${pod}" has no IP address`);
   return ip;
 }

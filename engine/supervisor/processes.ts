@@ -1,6 +1,7 @@
 import { bridgeAddressFor, dockerFixedCidr } from '../network/ipam.js';
 import { CLUSTER_BUNDLE_PATH, DOCKER_SOCKET, DOCKER_TLS_PORT, ETCD_CLIENT_URL, PKI_DIR } from './contract.js';
 import type { ProcessSpec } from './process.js';
+import { POD_RUNTIME, POD_RUNTIME_PATH } from '../kubelet/pod-runtime.js';
 
 /** This node's identity, from the environment the host gave the container. */
 export interface NodeIdentity {
@@ -28,6 +29,8 @@ export function dockerdArgs(node: NodeIdentity): string[] {
     '--data-root=/var/lib/docker',
     '--exec-root=/run/docker',
     '--pidfile=/run/docker.pid',
+    // The node agent's pod containers join their pods' pinned namespaces through this runtime.
+    `--add-runtime=${POD_RUNTIME}=${POD_RUNTIME_PATH}`,
     // TLS on 2376 for docker-env and for other nodes fetching images: only clients the cluster CA signed.
     ...(node.dockerTls
       ? [`--host=tcp://0.0.0.0:${DOCKER_TLS_PORT}`, '--tlsverify', `--tlscacert=${PKI_DIR}/ca.crt`, `--tlscert=${PKI_DIR}/node-serving.crt`, `--tlskey=${PKI_DIR}/node-serving.key`]

@@ -1,5 +1,6 @@
 import { existsSync, watch } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { POD_NAMESPACES_DIR, POD_RUNTIME_PATH, podRuntimeScript } from '../kubelet/pod-runtime.js';
 import { networkInterfaces } from 'node:os';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -45,6 +46,9 @@ export async function runSupervisor(env: NodeJS.ProcessEnv = process.env): Promi
   await mkdir('/var/log/kubelab', { recursive: true });
   await mkdir(dirname(READY_PATH), { recursive: true });
   await mkdir(dirname(PEERS_PATH), { recursive: true });
+  // dockerd's pod runtime (see kubelet/pod-runtime.ts): written on every start, so it matches this version.
+  await mkdir(POD_NAMESPACES_DIR, { recursive: true });
+  await writeFile(POD_RUNTIME_PATH, podRuntimeScript(), { mode: 0o755 });
   await prepareCgroups(say);
 
   const processes = processesFor(node).map((spec) => new SupervisedProcess(spec, say));
