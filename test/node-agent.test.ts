@@ -166,7 +166,7 @@ describe.sequential('node agent', () => {
     expect(await nested(engine, w1, ['exec', id, 'wget', '-qO-', `http://${ip}:8080/`])).toBe('pong');
   });
 
-  it('gives a pod\'s containers one network, IPC and /dev/shm without a sandbox container, and port-forwards to a pod on the node\'s network', async () => {
+  it('gives a pod\'s containers one network, IPC and /dev/shm without a sandbox container, and port-forwards to its loopback and to a pod on the node\'s network', async () => {
     await k(['apply', '-f', '-'], pod('pair', { nodeName: w1, terminationGracePeriodSeconds: 1, containers: [
       { name: 'a', image: IMAGE, command: ['sh', '-c', 'echo local > /tmp/i; echo from-a > /dev/shm/note; exec httpd -f -p 127.0.0.1:8081 -h /tmp'] },
       { name: 'b', image: IMAGE, command: ['sleep', '3600'] },
@@ -182,14 +182,17 @@ describe.sequential('node agent', () => {
     expect(nsA.slice(0, 2)).toEqual(nsB.slice(0, 2));
     const running = await nested(engine, w1, ['ps', '--filter', 'label=io.kubernetes.pod.name=pair', '--format', '{{.Label "io.kubernetes.container.name"}}']);
     expect(running.split('\n').sort()).toEqual(['a', 'b']);
-    // The pod on the node's network is reached on the node itself.
-    const forward = await kubectlStream(kubeconfig, ['-n', 'agent', 'port-forward', 'pod/hostnet', ':18089']);
-    try {
-      await until(async () => /127\.0\.0\.1:(\d+) ->/.test(forward.output()), 20_000, 'port-forward to listen');
-      const port = /127\.0\.0\.1:(\d+) ->/.exec(forward.output())![1];
-      expect((await (await fetch(`http://127.0.0.1:${port}/i`)).text()).trim()).toBe('on-node');
-    } finally {
-      forward.child.kill();
+    // port-forward reaches a server on the pod's loopback only (as kubelet's does), and a pod on the node's network on the node itself.
+    for (const [target, remote, want] of [['pod/pair', '8081', 'local'], ['pod/hostnet', '18089', 'on-node']]) {
+      const forward = await kubectlStream(kubeconfig, ['-n', 'agent', 'port-forward', target!, `:${remote}`]);
+      try {
+        await until(async () => /127\.0\.0\.1:(\d+) ->/.test(forward.output()), 20_000, 'port-forward to listen');
+        const port = /127\.0\.0\.1:(\d+) ->/.exec(forward.output())![1];
+        const answers = await Promise.all([1, 2, 3].map(async () => (await (await fetch(`http://127.0.0.1:${port}/i`)).text()).trim()));
+        expect(answers, forward.output()).toEqual([want, want, want]);
+      } finally {
+        forward.child.kill();
+      }
     }
     const uid = await jsonpath('pod', 'pair', '{.metadata.uid}');
     const pinned = async () => (await engine.provider.exec(w1, ['sh', '-c', `ls -d /run/kubelab/pods/${uid} /run/netns/kl-${uid} 2>/dev/null | wc -l`])).stdout.trim();

@@ -4,11 +4,12 @@
 // `requestID` and `port` headers: `streamType: error` (errors for that connection) and
 // `streamType: data` (the bytes), which the node connects to <pod IP>:<port>.
 import type { IncomingMessage } from 'node:http';
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { NodeRequestError } from './container-logs.js';
 import { MANAGED, newestAttempt, POD_NAME, POD_NAMESPACE, POD_UID, SANDBOX_NAME } from './labels.js';
-import { pinnedIp } from './pod-runtime.js';
+import { netnsName, pinnedIp } from './pod-runtime.js';
 import type { DockerApi } from './docker-api.js';
 import { RecordReader } from './pod-records.js';
 import { refuseUpgrade } from './exec-attach.js';
@@ -21,32 +22,41 @@ export const PORT_FORWARD_WEBSOCKET_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
 /** How long a stream waits for its partner before the pair is given up (kubelet's default). */
 const PAIR_TIMEOUT_MS = 30_000;
 
+/** Where a pod's ports are reached. */
+interface PodTarget {
+  ip: string;
+  /** The pod's network namespace, for a port that listens on the pod's loopback only. */
+  netns?: string;
+}
+
 /**
- * The address where a pod's ports are reached: its pinned namespaces' address or its sandbox
- * container's; for a pod on the node's network, the node's loopback (the agent runs on the node).
+ * Where a pod's ports are reached: the address of its pinned namespaces or of its sandbox
+ * container, or for a pod on the node's network the node's loopback (the agent runs on the node).
  */
-async function podIp(docker: DockerApi, namespace: string, pod: string): Promise<string> {
+async function podTarget(docker: DockerApi, namespace: string, pod: string): Promise<PodTarget> {
   const containers = await docker.listContainers([`${MANAGED}=true`, `${POD_NAMESPACE}=${namespace}`, `${POD_NAME}=${pod}`]);
   if (!containers.length) throw new NodeRequestError(404, `pod "${pod}" does not exist`);
   const running = containers.filter((c) => c.State === 'running');
   if (!running.length) throw new NodeRequestError(400, `pod "${pod}" is not running`);
   const sandbox = newestAttempt(running, namespace, pod, SANDBOX_NAME);
-  let ip: string | undefined;
-  if (!sandbox) ip = await pinnedIp(containers[0]!.Labels[POD_UID] ?? '').catch(() => undefined);
-  else if (RecordReader.sandboxIp(sandbox)) ip = RecordReader.sandboxIp(sandbox);
-  else {
+  let target: PodTarget = { ip: '' };
+  if (!sandbox) {
+    const uid = containers[0]!.Labels[POD_UID] ?? '';
+    target = { ip: (await pinnedIp(uid).catch(() => undefined)) ?? '', netns: `/run/netns/${netnsName(uid)}` };
+  } else {
     const info = await docker.inspectContainer(sandbox.Id);
-    ip = info.HostConfig.NetworkMode === 'host' ? '127.0.0.1' : RecordReader.dockerIp(info);
+    if (info.HostConfig.NetworkMode === 'host') target = { ip: '127.0.0.1' };
+    else target = { ip: RecordReader.sandboxIp(sandbox) || RecordReader.dockerIp(info), netns: info.State.Pid ? `/proc/${info.State.Pid}/ns/net` : undefined };
   }
-  if (!ip) throw new NodeRequestError(400, `pod "${pod}" has no IP address`);
-  return ip;
+  if (!target.ip) throw new NodeRequestError(400, `pod "${pod}" has no IP address`);
+  return target;
 }
 
 /** Serves /portForward/NS/POD upgrade requests. */
 export async function servePortForward(docker: DockerApi, req: IncomingMessage, socket: Duplex, head: Buffer, target: { namespace: string; pod: string }): Promise<void> {
-  let ip: string;
+  let to: PodTarget;
   try {
-    ip = await podIp(docker, target.namespace, target.pod);
+    to = await podTarget(docker, target.namespace, target.pod);
   } catch (err) {
     return refuseUpgrade(socket, err instanceof NodeRequestError ? err.code : 500, (err as Error).message);
   }
@@ -88,26 +98,63 @@ export async function servePortForward(docker: DockerApi, req: IncomingMessage, 
     if (!pair.data || !pair.error) return;
     clearTimeout(pair.timer);
     pairs.delete(id);
-    forward(pair.data, pair.error, ip, port, target.pod);
+    forward(pair.data, pair.error, to, port, target.pod);
   };
 }
 
-/** Connects one stream pair to ip:port and copies both ways; connection errors go on the error stream. */
-function forward(data: SpdyStream, error: SpdyStream, ip: string, port: number, pod: string): void {
-  const conn = connect({ host: ip, port });
+/** Where a forwarded connection's bytes go. */
+interface Sink {
+  write(b: Buffer): void;
+  end(): void;
+  destroy(): void;
+}
+
+/**
+ * Connects one stream pair to the pod's port and copies both ways; connection errors go on the
+ * error stream. The pod's address is tried first. kubelet connects on the pod's loopback, so a
+ * port refused there is tried again on the loopback inside the pod's network namespace (busybox's
+ * nc under nsenter, a process per connection) before the refusal is reported.
+ */
+function forward(data: SpdyStream, error: SpdyStream, to: PodTarget, port: number, pod: string): void {
   let done = false;
+  let sink: Sink | undefined;
+  const pending: Buffer[] = [];
+  let ended = false;
   const finish = (message?: string) => {
     if (done) return;
     done = true;
     if (message) error.write(Buffer.from(message));
     data.end();
     error.end();
+    sink?.destroy();
   };
+  const failure = (reason: string) => `error forwarding port ${port} to pod ${pod}: ${reason}`;
+  // Bytes from the client wait until a connection takes them (the first attempt may be refused).
+  const attach = (s: Sink) => {
+    sink = s;
+    for (const b of pending.splice(0)) s.write(b);
+    if (ended) s.end();
+  };
+  data.onData = (b) => (sink ? sink.write(b) : pending.push(b));
+  data.onEnd = () => (sink ? sink.end() : (ended = true));
+  data.onReset = () => finish();
+
+  const conn = connect({ host: to.ip, port });
+  const direct: Sink = { write: (b) => conn.write(b), end: () => conn.end(), destroy: () => conn.destroy() };
+  conn.on('connect', () => attach(direct));
   conn.on('data', (b: Buffer) => data.write(b));
   conn.on('end', () => finish());
-  conn.on('error', (err) => finish(`error forwarding port ${port} to pod ${pod}: ${err.message}`));
-  conn.on('close', () => finish());
-  data.onData = (b) => conn.write(b);
-  data.onEnd = () => conn.end();
-  data.onReset = () => conn.destroy();
+  // A refused connection closes too, after its error: by then the connection in the namespace may carry the bytes.
+  conn.on('close', () => sink === direct && finish());
+  conn.on('error', (err: NodeJS.ErrnoException) => {
+    if (sink || err.code !== 'ECONNREFUSED' || !to.netns) return finish(failure(err.message));
+    const child = spawn('nsenter', [`--net=${to.netns}`, '/bin/busybox', 'nc', '127.0.0.1', String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => data.write(b));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdin.on('error', () => undefined);
+    child.on('error', (e) => finish(failure(e.message)));
+    child.on('close', (code) => finish(code ? failure(stderr.trim().replace(/^nc: /, '') || `connect: connection refused`) : undefined));
+    attach({ write: (b) => child.stdin.write(b), end: () => child.stdin.end(), destroy: () => child.kill('SIGKILL') });
+  });
 }
