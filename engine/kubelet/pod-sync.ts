@@ -450,7 +450,10 @@ export class PodSync {
     if (!(await this.ensureImage(pod, c, timers))) return;
     let id: string;
     try {
-      const env = await containerEnv(pod, c, this.d.config, this.d.node.facts, serviceEnv(pod, this.d.services()));
+      // The downward API gives the addresses the agent knows now: the apiserver's copy of the status
+      // may not have them yet (kubelet resolves them from its sandbox the same way).
+      const ips = { podIP: sandbox.ip, podIPs: [{ ip: sandbox.ip }], hostIP: this.d.node.ip, hostIPs: [{ ip: this.d.node.ip }] };
+      const env = await containerEnv({ ...pod, status: { ...pod.status, ...ips } }, c, this.d.config, this.d.node.facts, serviceEnv(pod, this.d.services()));
       const mounts = [...(await this.d.volumes.mountsFor(pod, c, env)), ...(sandbox.wired ? etcMounts(pod, c, !sandbox.id) : [])];
       const cmd = commandLine(c, env);
       id = await this.d.docker.createContainer(containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, c.name, attempt), containerConfig(pod, { container: c, kind, attempt, env, ...cmd, mounts, sandboxId: sandbox.id }));
