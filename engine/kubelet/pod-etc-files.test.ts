@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etcMounts, hostsFile, resolvConf } from './pod-etc-files.js';
+import { podFileMounts, hostsFile, resolvConf } from './pod-etc-files.js';
 import type { Pod } from './pod-types.js';
 
 const pod = (spec: Partial<Pod['spec']> = {}): Pod => ({ metadata: { name: 'web-0', namespace: 'shop', uid: 'u-1' }, spec: { containers: [{ name: 'c', image: 'x' }], ...spec } });
@@ -27,15 +27,15 @@ describe('pod /etc files', () => {
   });
 
   it('mounts both files unless the container mounts a volume on that path itself', () => {
-    expect(etcMounts(pod(), { name: 'c' })).toEqual([
+    expect(podFileMounts(pod(), { name: 'c' })).toEqual([
       { source: '/var/lib/kubelab/pods/u-1/etc/hosts', target: '/etc/hosts', readOnly: false },
       { source: '/var/lib/kubelab/pods/u-1/etc/resolv.conf', target: '/etc/resolv.conf', readOnly: false },
     ]);
-    expect(etcMounts(pod(), { name: 'c', volumeMounts: [{ name: 'h', mountPath: '/etc/hosts' }] }).map((m) => m.target)).toEqual(['/etc/resolv.conf']);
+    expect(podFileMounts(pod(), { name: 'c', volumeMounts: [{ name: 'h', mountPath: '/etc/hosts' }] }).map((m) => m.target)).toEqual(['/etc/resolv.conf']);
   });
 
   it('adds the pod\'s shared /dev/shm for pinned namespaces, unless the container mounts its own', () => {
-    expect(etcMounts(pod(), { name: 'c' }, true)).toContainEqual({ source: '/run/kubelab/pods/u-1/shm', target: '/dev/shm', readOnly: false });
-    expect(etcMounts(pod(), { name: 'c', volumeMounts: [{ name: 'm', mountPath: '/dev/shm/' }] }, true).map((m) => m.target)).toEqual(['/etc/hosts', '/etc/resolv.conf']);
+    expect(podFileMounts(pod(), { name: 'c' }, true)).toContainEqual({ source: '/run/kubelab/pods/u-1/shm', target: '/dev/shm', readOnly: false });
+    expect(podFileMounts(pod(), { name: 'c', volumeMounts: [{ name: 'm', mountPath: '/dev/shm/' }] }, true).map((m) => m.target)).toEqual(['/etc/hosts', '/etc/resolv.conf']);
   });
 });

@@ -64,7 +64,7 @@ export async function writePodEtcFiles(pod: Pod, ip: string, dns: DnsSettings): 
  * The bind mounts of the pod's managed files for `container`, and for a pod with pinned
  * namespaces its shared /dev/shm, leaving out paths the container mounts a volume on.
  */
-export function etcMounts(pod: Pod, container: Container, pinned = false): PreparedMount[] {
+export function podFileMounts(pod: Pod, container: Container, pinned = false): PreparedMount[] {
   const own = new Set((container.volumeMounts ?? []).map((m) => m.mountPath.replace(/\/+$/, '')));
   const uid = pod.metadata.uid ?? '';
   const dir = etcDir(uid);

@@ -38,6 +38,11 @@ export function netnsName(uid: string): string {
   return `kl-${uid}`;
 }
 
+/** The file of the pod's network namespace. */
+export function netnsPath(uid: string): string {
+  return `/run/netns/${netnsName(uid)}`;
+}
+
 /** The marker that puts container `containerId` into pod `uid`'s namespaces when it is created. */
 export function containerMarker(uid: string, containerId: string): string {
   return join(namespaceDir(uid), 'containers', containerId);

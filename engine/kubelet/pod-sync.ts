@@ -18,7 +18,7 @@ import { ContainerProbes, resolvePort, type ProbeKind } from './probes.js';
 import { stableJson } from '../api/stable-json.js';
 import { PodVolumes, VolumeError } from './volumes.js';
 import type { PodNetwork } from './pod-network.js';
-import { etcMounts, writePodEtcFiles } from './pod-etc-files.js';
+import { podFileMounts, writePodEtcFiles } from './pod-etc-files.js';
 
 /** Back-off of restarts (CrashLoopBackOff) and pulls (ImagePullBackOff): 10 s doubling to 5 min. */
 const BACKOFF_START_MS = 10_000;
@@ -454,7 +454,7 @@ export class PodSync {
       // may not have them yet (kubelet resolves them from its sandbox the same way).
       const ips = { podIP: sandbox.ip, podIPs: [{ ip: sandbox.ip }], hostIP: this.d.node.ip, hostIPs: [{ ip: this.d.node.ip }] };
       const env = await containerEnv({ ...pod, status: { ...pod.status, ...ips } }, c, this.d.config, this.d.node.facts, serviceEnv(pod, this.d.services()));
-      const mounts = [...(await this.d.volumes.mountsFor(pod, c, env)), ...(sandbox.wired ? etcMounts(pod, c, !sandbox.id) : [])];
+      const mounts = [...(await this.d.volumes.mountsFor(pod, c, env)), ...(sandbox.wired ? podFileMounts(pod, c, !sandbox.id) : [])];
       const cmd = commandLine(c, env);
       id = await this.d.docker.createContainer(containerName({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }, c.name, attempt), containerConfig(pod, { container: c, kind, attempt, env, ...cmd, mounts, sandboxId: sandbox.id }));
     } catch (err) {

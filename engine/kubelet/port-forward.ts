@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { NodeRequestError } from './container-logs.js';
 import { MANAGED, newestAttempt, POD_NAME, POD_NAMESPACE, POD_UID, SANDBOX_NAME } from './labels.js';
-import { netnsName, pinnedIp } from './pod-runtime.js';
+import { netnsPath, pinnedIp } from './pod-runtime.js';
 import type { DockerApi } from './docker-api.js';
 import { RecordReader } from './pod-records.js';
 import { refuseUpgrade } from './exec-attach.js';
@@ -42,7 +42,7 @@ async function podTarget(docker: DockerApi, namespace: string, pod: string): Pro
   let target: PodTarget = { ip: '' };
   if (!sandbox) {
     const uid = containers[0]!.Labels[POD_UID] ?? '';
-    target = { ip: (await pinnedIp(uid).catch(() => undefined)) ?? '', netns: `/run/netns/${netnsName(uid)}` };
+    target = { ip: (await pinnedIp(uid).catch(() => undefined)) ?? '', netns: netnsPath(uid) };
   } else {
     const info = await docker.inspectContainer(sandbox.Id);
     if (info.HostConfig.NetworkMode === 'host') target = { ip: '127.0.0.1' };
