@@ -1,7 +1,8 @@
 // npm run bench:pods: pod start-up latency on a fresh 4-node cluster (1 control plane + 3 workers),
 // the shape of Kubernetes' node-throughput test — 100 pods created at 5 pods/s, each timed from
 // the create request to the watch event that shows it Running — beside the floor: a plain
-// `docker run -d` of the same container on a worker's nested runtime. Also the memory of the
+// `docker run -d` of the same container on a worker's nested runtime, alone and at the same rate,
+// and bare containers started at the same rate straight through the workers' Docker API. Also the memory of the
 // control plane and of one worker, idle and with the pods running; then a Job of 10 completions
 // 5 at a time beside 10 sequential `docker run`s, and an autoscaler's scale-up until Ready.
 import { spawn } from 'node:child_process';
@@ -47,6 +48,36 @@ async function inNode(node: string, script: string): Promise<string> {
   return r.stdout;
 }
 
+/**
+ * Run by node(1) inside a worker: COUNT bare containers (the bench image, no network, no logs),
+ * each created and started through the nested dockerd's API at RATE per second from the shared
+ * clock time AT plus OFFSET ms; prints each one's create+start time in ms as a JSON array.
+ */
+const API_FLOOR_SCRIPT = `
+const http = require('http');
+const [count, rate, at, offset, image, label] = process.argv.slice(1);
+const api = (method, path, body) => new Promise((resolve, reject) => {
+  const req = http.request({ socketPath: '/var/run/docker.sock', method, path, headers: { 'content-type': 'application/json' } }, (res) => {
+    let text = '';
+    res.on('data', (c) => (text += c));
+    res.on('end', () => (res.statusCode >= 300 ? reject(new Error(method + ' ' + path + ': ' + res.statusCode + ' ' + text)) : resolve(text ? JSON.parse(text) : null)));
+  });
+  req.on('error', reject);
+  req.end(body ? JSON.stringify(body) : undefined);
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+(async () => {
+  const times = await Promise.all(Array.from({ length: Number(count) }, async (_, i) => {
+    await sleep(Number(at) + Number(offset) + (i * 1000) / Number(rate) - Date.now());
+    const t0 = Date.now();
+    const c = await api('POST', '/containers/create', { Image: image, Cmd: ['sleep', '3600'], Labels: { 'io.kubelab.test': label }, NetworkDisabled: true, HostConfig: { LogConfig: { Type: 'none', Config: {} } } });
+    await api('POST', '/containers/' + c.Id + '/start');
+    return Date.now() - t0;
+  }));
+  console.log(JSON.stringify(times));
+})().catch((err) => { console.error(err.message); process.exit(1); });
+`;
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
@@ -57,6 +88,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function processGroup(cmd: string): string | undefined {
   return (
     /cluster\.cjs (\S+)/.exec(cmd)?.[1] ??
+    // The node agent's command shell and what it runs (pinning pods' namespaces, mounts, iptables).
+    (/^\/bin\/sh -c while read -r n; do/.test(cmd) ? 'node-agent' : undefined) ??
     (/^dockerd /.test(cmd) ? 'dockerd' : /containerd-shim/.test(cmd) ? 'containerd-shims' : /^containerd /.test(cmd) ? 'containerd' : /^etcd /.test(cmd) ? 'etcd' : /docker-init/.test(cmd) ? 'docker-init' : /^(sh -c for p|awk|tr|cut)/.test(cmd) ? undefined : 'pods')
   );
 }
@@ -223,6 +256,27 @@ try {
   );
   const loadedFloor = loadedOut.join('\n').split('\n').filter(Boolean).map((us) => Number(us) / 1000);
   await sleep(5000);
+  // The strictest floor: bare containers created and started straight through each worker's Docker
+  // API at the same rate (what the node agent asks of dockerd for a pod, without the docker CLI's
+  // own process per run), with the CPU the workers spent on them.
+  const apiCpuBefore = await Promise.all(workers.map((n) => sample(n)));
+  const apiAt = Date.now() + 2000;
+  const apiOut = await Promise.all(
+    workers.map(async (n, i) => {
+      const r = await engine.provider.exec(n, ['node', '-e', API_FLOOR_SCRIPT, String(perNode), String(RATE / workers.length), String(apiAt), String((i * 1000) / RATE), IMAGE, 'bench-pods-api-floor']);
+      if (r.exitCode !== 0) throw new Error(`API floor in ${n}: ${r.stderr}`);
+      return JSON.parse(r.stdout) as number[];
+    }),
+  );
+  const apiCpuAfter = await Promise.all(workers.map((n) => sample(n)));
+  const apiFloor = apiOut.flat();
+  const apiFloorGroups: Record<string, number> = {};
+  workers.forEach((_n, i) => {
+    for (const [g, v] of Object.entries(cpuSpent(apiCpuBefore[i]!.cpu, apiCpuAfter[i]!.cpu))) apiFloorGroups[g] = (apiFloorGroups[g] ?? 0) + v / apiFloor.length;
+  });
+  const apiFloorCpu = Object.values(apiFloorGroups).reduce((a, x) => a + x, 0);
+  await Promise.all(workers.map((n) => inNode(n, 'docker rm -f $(docker ps -aq --filter label=io.kubelab.test=bench-pods-api-floor) >/dev/null')));
+  await sleep(5000);
 
   // 100 pods at 5/s, each timed from its create request to the watch event showing it Running.
   // Besides Running, the same watch notes when each pod is first seen bound (the scheduler's part), first
@@ -284,8 +338,10 @@ try {
   console.log(`| kubelab pod              | ${f(pct(lat, 50))} | ${f(pct(lat, 90))} | ${f(pct(lat, 99))} | ${f(Math.max(...lat))} |`);
   console.log(`| floor: docker run -d (${FLOOR_RUNS}) | ${f(pct(floor, 50))} | ${f(pct(floor, 90))} | ${f(pct(floor, 99))} | ${f(Math.max(...floor))} |`);
   console.log(`| floor at the same rate (${loadedFloor.length} docker runs at ${RATE}/s over 3 workers) | ${f(pct(loadedFloor, 50))} | ${f(pct(loadedFloor, 90))} | ${f(pct(loadedFloor, 99))} | ${f(Math.max(...loadedFloor))} |`);
+  console.log(`| floor at the same rate through the Docker API (${apiFloor.length} bare containers, create + start) | ${f(pct(apiFloor, 50))} | ${f(pct(apiFloor, 90))} | ${f(pct(apiFloor, 99))} | ${f(Math.max(...apiFloor))} |`);
   console.log(`\nratio to the same-rate floor: p50 ${(pct(lat, 50) / pct(loadedFloor, 50)).toFixed(2)}x, p99 ${(pct(lat, 99) / pct(loadedFloor, 99)).toFixed(2)}x`);
   console.log(`ratio p50 ${(pct(lat, 50) / pct(floor, 50)).toFixed(2)}x, p99 ${(pct(lat, 99) / pct(floor, 99)).toFixed(2)}x (targets: p99 <= 1500 ms and <= 1.5x the floor)`);
+  console.log(`ratio to the same-rate Docker API floor: p50 ${(pct(lat, 50) / pct(apiFloor, 50)).toFixed(2)}x, p99 ${(pct(lat, 99) / pct(apiFloor, 99)).toFixed(2)}x`);
   if (retriedCreates) console.log(`${retriedCreates} create request(s) got no answer (a reused keep-alive socket closed by the server) and were sent again`);
   // Where a pod's time goes: each stage is the gap between the milestones the watch saw (0 when two arrive in one event).
   const order: Stage[] = ['bound', 'agent', 'podIP', 'running'];
@@ -314,6 +370,12 @@ try {
   for (const e of eventSteps) console.log(`| ${e.reason} | ${e.pods} | ${e.p50} | ${e.p99} |`);
   const cpuTotal = Object.values(cpuByNode).reduce((a, groups) => a + Object.values(groups).reduce((b, x) => b + x, 0), 0);
   console.log(`\nCPU seconds from the first create to the last pod Running, per node and process group (${(cpuTotal / PODS).toFixed(2)} CPU-s per pod in all):`);
+  const perPod = (v: number) => (v / PODS).toFixed(3);
+  const podGroups: Record<string, number> = {};
+  for (const groups of Object.values(cpuByNode)) for (const [g, v] of Object.entries(groups)) podGroups[g] = (podGroups[g] ?? 0) + v;
+  const byGroup = (m: Record<string, number>, scale: (v: number) => string) => Object.entries(m).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${scale(v)}`).join(', ');
+  console.log(`  per pod, all nodes: ${byGroup(podGroups, perPod)}`);
+  console.log(`  per bare container of the Docker API floor, workers: ${apiFloorCpu.toFixed(2)} CPU-s (${byGroup(apiFloorGroups, (v) => v.toFixed(3))})`);
   for (const [n, groups] of Object.entries(cpuByNode)) console.log(`  ${n}: ${Object.entries(groups).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${v}`).join(', ')}`);
   const mb = (n: number) => n.toFixed(0);
   console.log(`\nmemory (MB): RSS sums count shared pages once per process; PSS splits them, so its sum is what the node really uses\n`);
@@ -335,6 +397,8 @@ try {
       latencyMs: { p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99), max: Math.max(...lat) },
       floorMs: { p50: pct(floor, 50), p90: pct(floor, 90), p99: pct(floor, 99), max: Math.max(...floor) },
       loadedFloorMs: { p50: pct(loadedFloor, 50), p90: pct(loadedFloor, 90), p99: pct(loadedFloor, 99), max: Math.max(...loadedFloor) },
+      apiFloorMs: { p50: pct(apiFloor, 50), p90: pct(apiFloor, 90), p99: pct(apiFloor, 99), max: Math.max(...apiFloor), cpuSecondsPerContainer: apiFloorCpu, cpuByGroup: apiFloorGroups },
+      cpuSecondsPerPod: cpuTotal / PODS,
       cpuSeconds: cpuByNode,
       stagesMs: Object.fromEntries(breakdown.map((b) => [b.stage, { p50: b.p50, p99: b.p99 }])),
       eventsS: Object.fromEntries(eventSteps.map((e) => [e.reason, { p50: e.p50, p99: e.p99 }])),

@@ -1,7 +1,7 @@
 // The node agent process (our kubelet), one per node, started and restarted by the node's
 // supervisor: registers the Node, heartbeats through its Lease, runs the pods bound to the node on
 // the nested dockerd and reports their status; reconciles to what Docker holds after any restart.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { ApiObject } from '../api/resource-type.js';
 import { EventRecorder } from '../client/event-recorder.js';
@@ -11,6 +11,7 @@ import { nodeApiConfig } from '../client/node-credentials.js';
 import { RestClient } from '../client/rest-client.js';
 import { WorkQueue } from '../client/work-queue.js';
 import { createLogger } from '../log/logger.js';
+import { CommandShell } from '../network/command.js';
 import { NODE_ENDPOINT_PORT, PKI_DIR } from '../supervisor/contract.js';
 import { COMPONENTS, mirrorPodName } from '../supervisor/static-pods.js';
 import { DockerApi } from './docker-api.js';
@@ -34,6 +35,9 @@ import { startLocalVolumeDeleter } from './local-volumes.js';
 
 /** How often the Node's status is written (its Lease is renewed every LEASE_RENEW_MS). */
 const STATUS_EVERY_MS = 20_000;
+
+/** Where the agent's command shell keeps each job's command line, input and output. */
+const COMMAND_JOBS_DIR = '/run/kubelab/commands';
 
 /** The node's identity from the environment the host gave its container. */
 function identity(env: NodeJS.ProcessEnv): { name: string; ip: string; podCIDR: string; controlPlane: boolean } {
@@ -122,8 +126,11 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
   };
   const nodeFacts = { allocatableMilliCpu: facts.cpus * 1000, allocatableMemory: Math.max(0, facts.memoryBytes - RESERVED_MEMORY) };
   const events = new EventRecorder(client, { component: 'kubelet', host: me.name }, { log: say });
+  // The agent's commands (mount, the pod network's, the Service rules') go through one shell: a fork of the agent costs far more.
+  await rm(COMMAND_JOBS_DIR, { recursive: true, force: true }); // files of an earlier agent's jobs
+  const shell = new CommandShell(COMMAND_JOBS_DIR);
   // Pod addresses: those of sandboxes that outlived an agent restart stay theirs.
-  const network = new PodNetwork(me.podCIDR, 'docker0');
+  const network = new PodNetwork(me.podCIDR, 'docker0', shell.run);
   for (const c of await retry('listing pod sandboxes', () => docker.listContainers([`${MANAGED}=true`, `${CONTAINER_KIND}=sandbox`], false), say)) {
     if (c.Labels[POD_IP] && c.Labels[POD_UID]) network.addresses.hold(c.Labels[POD_UID], c.Labels[POD_IP]);
   }
@@ -137,7 +144,7 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
     client,
     events,
     config,
-    volumes: new PodVolumes(config, tokens, nodeFacts, apiClaimSource(client, me.name)),
+    volumes: new PodVolumes(config, tokens, nodeFacts, apiClaimSource(client, me.name), shell.run),
     node: { name: me.name, ip: me.ip, facts: nodeFacts, dns: nodeDns },
     services: () => services.list(),
     peerImages: new PeerImages(docker, me.name, say),
@@ -147,7 +154,7 @@ export async function runNodeAgent(env: NodeJS.ProcessEnv = process.env): Promis
     log: say,
   });
   // The node's Service rules (our kube-proxy) follow the same informers.
-  startServiceProxy(informers, me.name, say);
+  startServiceProxy(informers, me.name, say, shell.run);
   // Released local-path volumes on this node (reclaimPolicy Delete): their directories, then the objects.
   startLocalVolumeDeleter({ client, informers, node: me.name, events, log });
   pods.start();

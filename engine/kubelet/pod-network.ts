@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand } from '../network/command.js';
+import { runCommand, type CommandRunner } from '../network/command.js';
 import { intToIp, ipToInt } from '../network/cidr.js';
 import { podAddressRange, type PodAddressRange } from '../network/ipam.js';
 import { namespaceDir, netnsName, pinnedIp, POD_NAMESPACES_DIR } from './pod-runtime.js';
@@ -95,9 +95,6 @@ export function vethPlan(o: { netns: number | string; ip: string; range: PodAddr
   return { node: `${node.join('\n')}\n`, pod: `${pod.join('\n')}\n` };
 }
 
-/** Runs a command with input on stdin (the agent's default: a child process on the node). */
-export type CommandRunner = (cmd: string, args: string[], input?: string) => Promise<string>;
-
 /** The node's pod network as the agent uses it: addresses, and wiring sandboxes to the bridge. */
 export class PodNetwork {
   readonly addresses: PodAddresses;
@@ -114,8 +111,7 @@ export class PodNetwork {
 
   /**
    * Gives the started sandbox (main process `pid`, Docker name `sandboxName`) its interface and
-   * address. One child process (a shell running ip(8) twice): forking the agent costs far more
-   * than the commands themselves, and a fork stalls the agent's event loop while it copies.
+   * address. One command (a shell running ip(8) twice): each process costs more than what it does.
    */
   async attach(pid: number, ip: string, sandboxName: string): Promise<void> {
     if (!Number.isInteger(pid) || pid <= 0) throw new Error('the sandbox has no running process');

@@ -2,17 +2,14 @@
 // ConfigMaps, Secrets, the downward API and service-account tokens, or backed by a tmpfs
 // (emptyDir medium Memory, Secrets) or a node path (hostPath, and the hostPath or local
 // PersistentVolume a claim is bound to). Containers get bind mounts.
-import { execFile } from 'node:child_process';
 import { chmod, lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
-import { promisify } from 'node:util';
+import { runCommand, type CommandRunner } from '../network/command.js';
 import { units } from '../scheduler/resources.js';
 import { claimMount, claimProblem, unprocessable, type ClaimSource } from './claim-volumes.js';
 import type { PreparedMount } from './container-config.js';
 import { expand, podField, resourceField, type ConfigSource, type NodeFacts } from './env.js';
 import type { Container, DownwardItem, KeyToPath, Pod, Volume } from './pod-types.js';
-
-const run = promisify(execFile);
 
 /** Where pods' folders live on the node (the node's /var volume, so they survive node restarts). */
 export const PODS_DIR = '/var/lib/kubelab/pods';
@@ -71,6 +68,8 @@ export class PodVolumes {
     private readonly tokenSource: TokenSource,
     private readonly node: NodeFacts,
     private readonly claims?: ClaimSource,
+    /** Runs mount(8) and umount(8) (the agent's: its command shell). */
+    private readonly run: CommandRunner = runCommand,
   ) {}
 
   /** Creates or refreshes every volume of `pod`; throws VolumeError for the first that cannot be set up. */
@@ -86,10 +85,10 @@ export class PodVolumes {
     if (v.persistentVolumeClaim) return this.setUpClaim(ns, uid, v.name, v.persistentVolumeClaim.claimName);
     await mkdir(dir, { recursive: true });
     if (v.emptyDir) {
-      if (v.emptyDir.medium === 'Memory') await ensureTmpfs(dir, v.emptyDir.sizeLimit);
+      if (v.emptyDir.medium === 'Memory') await ensureTmpfs(dir, v.emptyDir.sizeLimit, this.run);
       return;
     }
-    if (v.secret) await ensureTmpfs(dir, undefined);
+    if (v.secret) await ensureTmpfs(dir, undefined, this.run);
     const files: Array<{ path: string; content: string; mode?: number }> = [];
     if (v.configMap) {
       const data = await this.source.configMap(ns, v.configMap.name);
@@ -200,7 +199,7 @@ export class PodVolumes {
     for (const name of await readdir(volumes).catch(() => [] as string[])) {
       const path = join(volumes, name);
       if (mounted && !mounted.has(path)) continue;
-      await run('umount', [path]).catch(() => undefined);
+      await this.run('umount', [path]).catch(() => undefined);
     }
     await rm(podDir(uid), { recursive: true, force: true });
     for (const key of this.tokens.keys()) if (key.startsWith(`${uid}/`)) this.tokens.delete(key);
@@ -229,7 +228,7 @@ async function mountPoints(): Promise<Map<string, string> | undefined> {
 }
 
 /** Mounts a tmpfs on `dir` unless one is there already. */
-async function ensureTmpfs(dir: string, sizeLimit: string | number | undefined): Promise<void> {
+async function ensureTmpfs(dir: string, sizeLimit: string | number | undefined, run: CommandRunner): Promise<void> {
   if ((await mountPoints())?.get(dir) === 'tmpfs') return;
   const opts = ['mode=0777', ...(sizeLimit !== undefined ? [`size=${units(sizeLimit)}`] : [])];
   await run('mount', ['-t', 'tmpfs', '-o', opts.join(','), 'tmpfs', dir]);

@@ -4,7 +4,7 @@
 import type { ApiObject } from '../api/resource-type.js';
 import type { SharedInformers } from '../client/informer.js';
 import { createLogger } from '../log/logger.js';
-import { runCommand as run } from '../network/command.js';
+import { runCommand, type CommandRunner } from '../network/command.js';
 import { CLUSTER_CIDR } from '../network/ipam.js';
 import { conntrackCleanups } from './conntrack.js';
 import { jumpCommands, PROXY_JUMPS } from './jumps.js';
@@ -23,9 +23,10 @@ const LOCK_WAIT = ['-w', '5'];
 /**
  * Keeps this node's Service rules in step with the cluster, from `informers` (the node agent's:
  * the proxy runs inside it, which saves every node a process). The rules stay when the agent
- * stops: Services keep working while it restarts. Returns a function that stops the syncing.
+ * stops: Services keep working while it restarts. Its iptables commands go through `run` (the
+ * agent's command shell). Returns a function that stops the syncing.
  */
-export function startServiceProxy(informers: SharedInformers, node: string, say: (line: string) => void): () => void {
+export function startServiceProxy(informers: SharedInformers, node: string, say: (line: string) => void, run: CommandRunner = runCommand): () => void {
   const log = createLogger((level, m) => say(`${level}: ${m}`));
   const services = informers.for<ApiObject & Service>({ group: '', version: 'v1', resource: 'services' });
   const slices = informers.for<ApiObject & EndpointSlice>({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' });
