@@ -269,6 +269,26 @@ describe.sequential('node agent', () => {
     expect(pull).toContain('Back-off pulling image');
   }, 120_000);
 
+  it('shows ContainerCreating with the pod IP while the image is being pulled', async () => {
+    // A registry on the worker's loopback that takes connections and never answers: the nested
+    // dockerd's pull waits on it until the server is stopped.
+    const pidFile = '/run/kubelab-test-registry.pid';
+    const server = `require("net").createServer(() => {}).listen(5998, "127.0.0.1", () => require("fs").writeFileSync("${pidFile}", String(process.pid)))`;
+    await engine.provider.exec(w1, ['sh', '-c', `node -e '${server}' >/dev/null 2>&1 &`]);
+    await until(async () => (await engine.provider.exec(w1, ['test', '-s', pidFile])).exitCode === 0, 10_000, 'the hanging registry');
+    try {
+      await k(['apply', '-f', '-'], pod('slowpull', { nodeName: w1, containers: [{ name: 'c', image: '127.0.0.1:5998/kubelab/slow:1' }] }));
+      await expect.poll(() => jsonpath('pod', 'slowpull', '{.status.containerStatuses[0].state.waiting.reason} {.status.podIP}'), { timeout: 30_000 }).toMatch(/^ContainerCreating 10\.244\.\d+\.\d+$/);
+      expect(await k(['get', 'pod', '-n', 'agent', 'slowpull'])).toMatch(/slowpull +0\/1 +ContainerCreating/);
+      expect(await k(['describe', 'pod', '-n', 'agent', 'slowpull'])).toContain('Pulling image "127.0.0.1:5998/kubelab/slow:1"');
+    } finally {
+      await engine.provider.exec(w1, ['sh', '-c', `kill $(cat ${pidFile}); rm -f ${pidFile}`]);
+    }
+    // With the registry gone the pull fails, as with any registry that cannot be reached.
+    await expect.poll(() => jsonpath('pod', 'slowpull', '{.status.containerStatuses[0].state.waiting.reason}'), { timeout: 60_000 }).toMatch(/^(ErrImagePull|ImagePullBackOff)$/);
+    await k(['delete', 'pod', '-n', 'agent', 'slowpull', '--wait=false']);
+  }, 120_000);
+
   it('stops a pod gracefully on delete: preStop, SIGTERM, then its containers are gone', async () => {
     await k(['apply', '-f', '-'], pod('graceful', {
       nodeName: w2,

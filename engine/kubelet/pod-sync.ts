@@ -184,6 +184,10 @@ export class PodSync {
       }
     }
     if (sandbox.recreated) records = await this.records.read(await this.d.docker.listContainers(podFilter(uid)));
+    // What kubectl shows while an image is fetched (ContainerCreating or PodInitializing, with the
+    // pod's IP), written before the fetch: a pull can take minutes, and "Pending" would suggest the
+    // pod has no node. A failed write is logged by report and waits for the next.
+    const interim = () => this.report(pod, records, view).catch(() => undefined);
 
     // Init containers, one at a time, in order.
     let initDone = true;
@@ -202,7 +206,7 @@ export class PodSync {
         timers.push(wait);
         break;
       }
-      await this.start(pod, c, 'init', latest ? latest.record.attempt + 1 : 0, sandbox, timers);
+      await this.start(pod, c, 'init', latest ? latest.record.attempt + 1 : 0, sandbox, timers, interim);
       break;
     }
 
@@ -229,7 +233,7 @@ export class PodSync {
           timers.push(wait);
           continue;
         }
-        await this.start(pod, c, 'app', latest ? latest.record.attempt + 1 : 0, sandbox, timers);
+        await this.start(pod, c, 'app', latest ? latest.record.attempt + 1 : 0, sandbox, timers, interim);
       }
     }
 
@@ -379,8 +383,11 @@ export class PodSync {
     return undefined;
   }
 
-  /** Pulls the container's image when its policy says so; false (and a waiting reason) when it cannot be had. */
-  private async ensureImage(pod: Pod, c: Container, timers: number[]): Promise<boolean> {
+  /**
+   * Pulls the container's image when its policy says so; false (and a waiting reason) when it cannot
+   * be had. `beforeFetch` runs before a copy from a peer node or a pull (it writes the pod's status).
+   */
+  private async ensureImage(pod: Pod, c: Container, timers: number[], beforeFetch: () => Promise<void>): Promise<boolean> {
     const uid = pod.metadata.uid!;
     const image = c.image ?? '';
     const policy = pullPolicy(c);
@@ -393,6 +400,7 @@ export class PodSync {
     let present = made || (await this.d.docker.hasImage(image));
     if (!present && this.d.peerImages) {
       // Another node may have it (built there through docker-env): copying is no registry pull, so any policy allows it.
+      await beforeFetch();
       const began = Date.now();
       const from = await this.d.peerImages.fetch(image).catch(() => undefined);
       if (from) {
@@ -422,6 +430,7 @@ export class PodSync {
       return false;
     }
     this.d.events.emit(target, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    await beforeFetch();
     const began = Date.now();
     try {
       await this.d.docker.pullImage(image);
@@ -443,11 +452,11 @@ export class PodSync {
   }
 
   /** Creates and starts attempt `attempt` of container `c`; failures become waiting reasons. */
-  private async start(pod: Pod, c: Container, kind: 'init' | 'app', attempt: number, sandbox: Sandbox, timers: number[]): Promise<void> {
+  private async start(pod: Pod, c: Container, kind: 'init' | 'app', attempt: number, sandbox: Sandbox, timers: number[], beforeFetch: () => Promise<void>): Promise<void> {
     const uid = pod.metadata.uid!;
     const m = this.mem(uid);
     const target = eventTarget(pod, c.name);
-    if (!(await this.ensureImage(pod, c, timers))) return;
+    if (!(await this.ensureImage(pod, c, timers, beforeFetch))) return;
     let id: string;
     try {
       // The downward API gives the addresses the agent knows now: the apiserver's copy of the status
