@@ -135,6 +135,22 @@ function cpuSpent(before: Record<string, number>, after: Record<string, number>)
   return Object.fromEntries(Object.keys(after).map((g) => [g, Math.round((after[g]! - (before[g] ?? 0)) * 10) / 10]));
 }
 
+/** CPU seconds by group summed over several nodes, each divided by `per` (e.g. per pod). */
+function cpuByGroup(nodes: Array<Record<string, number>>, per = 1): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const groups of nodes) for (const [g, v] of Object.entries(groups)) out[g] = (out[g] ?? 0) + v / per;
+  return out;
+}
+
+/** `group seconds, …`, busiest first, groups that spent nothing left out. */
+function groupList(groups: Record<string, number>, digits?: number): string {
+  return Object.entries(groups)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([g, v]) => `${g} ${digits === undefined ? v : v.toFixed(digits)}`)
+    .join(', ');
+}
+
 type WatchedPod = {
   metadata: { name: string };
   spec?: { nodeName?: string };
@@ -270,10 +286,7 @@ try {
   );
   const apiCpuAfter = await Promise.all(workers.map((n) => sample(n)));
   const apiFloor = apiOut.flat();
-  const apiFloorGroups: Record<string, number> = {};
-  workers.forEach((_n, i) => {
-    for (const [g, v] of Object.entries(cpuSpent(apiCpuBefore[i]!.cpu, apiCpuAfter[i]!.cpu))) apiFloorGroups[g] = (apiFloorGroups[g] ?? 0) + v / apiFloor.length;
-  });
+  const apiFloorGroups = cpuByGroup(workers.map((_n, i) => cpuSpent(apiCpuBefore[i]!.cpu, apiCpuAfter[i]!.cpu)), apiFloor.length);
   const apiFloorCpu = Object.values(apiFloorGroups).reduce((a, x) => a + x, 0);
   await Promise.all(workers.map((n) => inNode(n, 'docker rm -f $(docker ps -aq --filter label=io.kubelab.test=bench-pods-api-floor) >/dev/null')));
   await sleep(5000);
@@ -370,13 +383,9 @@ try {
   for (const e of eventSteps) console.log(`| ${e.reason} | ${e.pods} | ${e.p50} | ${e.p99} |`);
   const cpuTotal = Object.values(cpuByNode).reduce((a, groups) => a + Object.values(groups).reduce((b, x) => b + x, 0), 0);
   console.log(`\nCPU seconds from the first create to the last pod Running, per node and process group (${(cpuTotal / PODS).toFixed(2)} CPU-s per pod in all):`);
-  const perPod = (v: number) => (v / PODS).toFixed(3);
-  const podGroups: Record<string, number> = {};
-  for (const groups of Object.values(cpuByNode)) for (const [g, v] of Object.entries(groups)) podGroups[g] = (podGroups[g] ?? 0) + v;
-  const byGroup = (m: Record<string, number>, scale: (v: number) => string) => Object.entries(m).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${scale(v)}`).join(', ');
-  console.log(`  per pod, all nodes: ${byGroup(podGroups, perPod)}`);
-  console.log(`  per bare container of the Docker API floor, workers: ${apiFloorCpu.toFixed(2)} CPU-s (${byGroup(apiFloorGroups, (v) => v.toFixed(3))})`);
-  for (const [n, groups] of Object.entries(cpuByNode)) console.log(`  ${n}: ${Object.entries(groups).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${v}`).join(', ')}`);
+  console.log(`  per pod, all nodes: ${groupList(cpuByGroup(Object.values(cpuByNode), PODS), 3)}`);
+  console.log(`  per bare container of the Docker API floor, workers: ${apiFloorCpu.toFixed(2)} CPU-s (${groupList(apiFloorGroups, 3)})`);
+  for (const [n, groups] of Object.entries(cpuByNode)) console.log(`  ${n}: ${groupList(groups)}`);
   const mb = (n: number) => n.toFixed(0);
   console.log(`\nmemory (MB): RSS sums count shared pages once per process; PSS splits them, so its sum is what the node really uses\n`);
   console.log('|                                   | RSS sum | PSS sum | container (docker stats) |');

@@ -39,10 +39,11 @@ const LOOP = 'while read -r n; do { sh "$0/$n.sh" < "$0/$n.in" > "$0/$n.out" 2> 
  * the next job starts a new shell.
  */
 export class CommandShell {
-  private shell?: ChildProcess;
+  /** The running shell and the jobs sent to it that it has not reported yet. */
+  private shell?: { process: ChildProcess; jobs: Set<number> };
   private readonly waiting = new Map<number, (status: number | Error) => void>();
-  private readonly jobsOf = new Map<ChildProcess, Set<number>>();
   private seq = 0;
+  private made?: Promise<unknown>;
 
   constructor(private readonly dir: string) {}
 
@@ -50,13 +51,16 @@ export class CommandShell {
     const n = ++this.seq;
     const file = (ext: string) => join(this.dir, `${n}.${ext}`);
     try {
-      await mkdir(this.dir, { recursive: true });
+      await (this.made ??= mkdir(this.dir, { recursive: true }).catch((err: unknown) => {
+        this.made = undefined;
+        throw err;
+      }));
       await Promise.all([writeFile(file('sh'), `exec ${[cmd, ...args].map(shellWord).join(' ')}\n`), writeFile(file('in'), input ?? '')]);
       const status = await new Promise<number | Error>((resolve) => {
         this.waiting.set(n, resolve);
         const shell = this.started();
-        this.jobsOf.get(shell)!.add(n);
-        shell.stdin!.write(`${n}\n`);
+        shell.jobs.add(n);
+        shell.process.stdin!.write(`${n}\n`);
       });
       if (status instanceof Error) throw status;
       const [stdout, stderr] = await Promise.all([readFile(file('out'), 'utf8'), readFile(file('err'), 'utf8')]);
@@ -71,19 +75,17 @@ export class CommandShell {
 
   /** Ends the shell (jobs still running finish on their own). */
   close(): void {
-    this.shell?.stdin?.end();
+    this.shell?.process.stdin?.end();
     this.shell = undefined;
   }
 
-  private started(): ChildProcess {
+  private started(): { process: ChildProcess; jobs: Set<number> } {
     if (this.shell) return this.shell;
-    const shell = spawn('/bin/sh', ['-c', LOOP, this.dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const shell = { process: spawn('/bin/sh', ['-c', LOOP, this.dir], { stdio: ['pipe', 'pipe', 'inherit'] }), jobs: new Set<number>() };
     this.shell = shell;
-    const mine = new Set<number>();
-    this.jobsOf.set(shell, mine);
-    createInterface({ input: shell.stdout! }).on('line', (line) => {
+    createInterface({ input: shell.process.stdout! }).on('line', (line) => {
       const [n, status] = line.split(' ').map(Number);
-      mine.delete(n!);
+      shell.jobs.delete(n!);
       this.waiting.get(n!)?.(status!);
     });
     // Jobs a dead shell had started still report through its stdout, which they hold open; once it
@@ -93,14 +95,13 @@ export class CommandShell {
     };
     const fail = (why: string) => {
       gone();
-      this.jobsOf.delete(shell);
-      for (const n of mine) this.waiting.get(n)?.(new Error(`command shell ${why} before running the job`));
+      for (const n of shell.jobs) this.waiting.get(n)?.(new Error(`command shell ${why} before running the job`));
     };
-    shell.on('exit', gone);
+    shell.process.on('exit', gone);
     // A shell that could not start ran nothing (and may never report 'close').
-    shell.on('error', (err) => (shell.pid === undefined ? fail(`failed to start (${err.message})`) : gone()));
-    shell.on('close', (code, signal) => fail(`exited (${signal ?? code})`));
-    shell.stdin!.on('error', () => undefined); // a dead shell's pipe: its jobs are failed on 'close'
+    shell.process.on('error', (err) => (shell.process.pid === undefined ? fail(`failed to start (${err.message})`) : gone()));
+    shell.process.on('close', (code, signal) => fail(`exited (${signal ?? code})`));
+    shell.process.stdin!.on('error', () => undefined); // a dead shell's pipe: its jobs are failed on 'close'
     return shell;
   }
 }
